@@ -1,0 +1,24 @@
+import { z } from "zod";
+
+// Shared by the forms (conform, in the browser) and the actions (server).
+const email = z
+  .string({ error: "Enter your email address" })
+  .trim()
+  .max(255, "Email must be at most 255 characters")
+  .email("Enter a valid email address, like ada@example.com");
+
+export const LoginSchema = z.object({
+  email,
+  password: z
+    .string({ error: "Enter your password" })
+    .max(128, "Password must be at most 128 characters"),
+  redirectTo: z.string().optional(),
+});
+
+export const SignupSchema = z.object({
+  email,
+  password: z
+    .string({ error: "Choose a password" })
+    .min(8, "Password must be at least 8 characters")
+    .max(128, "Password must be at most 128 characters"),
+});

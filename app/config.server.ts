@@ -1,0 +1,41 @@
+import { z } from "zod";
+
+// Configuration is read once, at start-up. A wrong value stops the process with
+// a message that names the variable, instead of failing later on a request.
+const ConfigSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    DATABASE_URL: z
+      .string()
+      .default("file:./data/cardfile.sqlite")
+      .refine((url) => /^(file:.+|postgres(ql)?:\/\/.+)$/.test(url), {
+        message: "must be file:PATH (SQLite) or postgres://… (PostgreSQL)",
+      }),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    // log2 of scrypt's N. OWASP's minimum is 17; tests lower it to stay fast.
+    SCRYPT_LOG_N: z.coerce.number().int().min(10).max(22).default(17),
+  })
+  .refine((c) => c.NODE_ENV !== "production" || c.SCRYPT_LOG_N >= 17, {
+    message: "SCRYPT_LOG_N may not be below 17 in production",
+    path: ["SCRYPT_LOG_N"],
+  });
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  const result = ConfigSchema.safeParse({
+    NODE_ENV: env.NODE_ENV || undefined,
+    DATABASE_URL: env.DATABASE_URL || undefined,
+    PORT: env.PORT || undefined,
+    SCRYPT_LOG_N: env.SCRYPT_LOG_N || undefined,
+  });
+  if (!result.success) {
+    const problems = result.error.issues
+      .map((issue) => `  ${issue.path.join(".")}: ${issue.message}`)
+      .join("\n");
+    throw new Error(`Invalid configuration:\n${problems}`);
+  }
+  return result.data;
+}
+
+export const config = parseConfig(process.env);

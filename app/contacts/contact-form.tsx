@@ -1,0 +1,66 @@
+import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { Form } from "@remix-run/react";
+import { Field } from "~/components/field";
+import { SubmitButton } from "~/components/submit-button";
+import { CONTACT_LIMITS, ContactFormSchema } from "./contact-schema";
+
+export interface ContactFormValues {
+  name: string;
+  email: string;
+  company: string | null;
+  phone: string | null;
+  notes: string | null;
+}
+
+const FIELD_ORDER = ["name", "email", "company", "phone", "notes"] as const;
+
+/**
+ * The create and edit form. Without JavaScript it is a plain POST form with
+ * native validation attributes; with JavaScript conform validates with the same
+ * zod schema as the server, as you type after the first submit.
+ */
+export function ContactForm({
+  lastResult,
+  defaultValue,
+  submitLabel,
+}: {
+  lastResult?: SubmissionResult<string[]> | null;
+  defaultValue?: ContactFormValues;
+  submitLabel: string;
+}) {
+  const [form, fields] = useForm({
+    lastResult,
+    defaultValue: defaultValue
+      ? { ...defaultValue, company: defaultValue.company ?? "", phone: defaultValue.phone ?? "", notes: defaultValue.notes ?? "" }
+      : undefined,
+    constraint: getZodConstraint(ContactFormSchema),
+    // Keep native validation (required, maxlength, type=email) until hydration.
+    defaultNoValidate: false,
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: ContactFormSchema }),
+  });
+  // Without JavaScript nothing moves focus to the first error: autofocus does.
+  const firstInvalid = FIELD_ORDER.find((name) => lastResult?.error?.[name]?.length);
+
+  return (
+    <Form method="post" {...getFormProps(form)} className="stack">
+      {form.errors?.length ? (
+        <p className="form-error" id={form.errorId} role="alert">
+          {form.errors[0]}
+        </p>
+      ) : null}
+      <Field meta={fields.name} label="Name" type="text" autoComplete="off" maxLength={CONTACT_LIMITS.name} autoFocus={firstInvalid === "name"} />
+      <Field meta={fields.email} label="Email" type="email" autoComplete="off" maxLength={CONTACT_LIMITS.email} autoFocus={firstInvalid === "email"} />
+      <Field meta={fields.company} label="Company" type="text" autoComplete="off" maxLength={CONTACT_LIMITS.company} autoFocus={firstInvalid === "company"} />
+      <Field meta={fields.phone} label="Phone" type="tel" autoComplete="off" maxLength={CONTACT_LIMITS.phone} autoFocus={firstInvalid === "phone"} />
+      <Field meta={fields.notes} label="Notes" type="textarea" maxLength={CONTACT_LIMITS.notes} autoFocus={firstInvalid === "notes"} />
+      <div className="actions">
+        <SubmitButton pendingLabel="Saving…" className="primary">
+          {submitLabel}
+        </SubmitButton>
+      </div>
+    </Form>
+  );
+}

@@ -1,0 +1,178 @@
+import { sql } from "kysely";
+import { db } from "../../db/database.server";
+import { isUniqueViolation } from "../../db/errors";
+import type { ContactRow } from "../../db/schema";
+import { emailKey } from "~/auth/users.server";
+import { newId } from "~/http/ids.server";
+import type { ContactInput } from "./contact-schema";
+import { decodeCursor, encodeCursor, type Cursor } from "./cursor";
+import { containsPattern, normalizeQuery, searchText } from "./search";
+
+// The only module that knows the contacts table. Every function takes the
+// owner's id and puts it in every `where`: a route that forgot a check still
+// could not reach another account's contacts.
+
+export const PAGE_SIZE = 50;
+
+/** A contact as the app sees it: dates as ISO strings, safe to send to the browser. */
+export interface Contact {
+  id: string;
+  name: string;
+  email: string;
+  company: string | null;
+  phone: string | null;
+  notes: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type ContactSummary = Pick<Contact, "id" | "name" | "email" | "company" | "createdAt">;
+
+const SUMMARY_COLUMNS = ["id", "name", "email", "company", "created_at"] as const;
+const ALL_COLUMNS = [...SUMMARY_COLUMNS, "phone", "notes", "version", "updated_at"] as const;
+
+function toSummary(row: Pick<ContactRow, (typeof SUMMARY_COLUMNS)[number]>): ContactSummary {
+  return { id: row.id, name: row.name, email: row.email, company: row.company, createdAt: new Date(row.created_at).toISOString() };
+}
+
+function toContact(row: Pick<ContactRow, (typeof ALL_COLUMNS)[number]>): Contact {
+  return {
+    ...toSummary(row),
+    phone: row.phone,
+    notes: row.notes,
+    version: row.version,
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}
+
+export interface ContactPage {
+  contacts: ContactSummary[];
+  /** cursor for the "Older" link, or null on the last page */
+  older: string | null;
+  /** cursor for the "Newer" link, or null on the first page */
+  newer: string | null;
+}
+
+/**
+ * One page of the owner's contacts, newest first, optionally filtered by a
+ * case-insensitive substring of name, email or company. `cursor` comes from
+ * the URL as is: a malformed one reads the first page.
+ */
+export async function listContacts(
+  ownerId: string,
+  { q, cursor: rawCursor }: { q?: string | null; cursor?: string | null } = {},
+): Promise<ContactPage> {
+  const query = normalizeQuery(q ?? null);
+  const cursor = decodeCursor(rawCursor ?? null);
+  const rows = await readPage(ownerId, query, cursor);
+  if (cursor?.direction === "newer" && rows.length === 0) {
+    // Everything newer has gone (deleted): the first page is the right answer.
+    return listContacts(ownerId, { q: query });
+  }
+
+  const hasMore = rows.length > PAGE_SIZE;
+  const page = rows.slice(0, PAGE_SIZE);
+  if (cursor?.direction === "newer") page.reverse();
+  const first = page[0];
+  const last = page[page.length - 1];
+
+  const hasOlder = cursor?.direction === "newer" ? true : hasMore;
+  const hasNewer = cursor?.direction === "newer" ? hasMore : cursor !== null;
+  return {
+    contacts: page.map(toSummary),
+    older: hasOlder && last ? encodeCursor({ direction: "older", createdAt: last.created_at, id: last.id }) : null,
+    newer: hasNewer && first ? encodeCursor({ direction: "newer", createdAt: first.created_at, id: first.id }) : null,
+  };
+}
+
+function readPage(ownerId: string, query: string, cursor: Cursor | null) {
+  const newer = cursor?.direction === "newer";
+  return db
+    .selectFrom("contacts")
+    .select(SUMMARY_COLUMNS)
+    .where("owner_id", "=", ownerId)
+    .$if(query !== "", (qb) => qb.where(sql<boolean>`search like ${containsPattern(query)} escape '\\'`))
+    .$if(cursor !== null, (qb) =>
+      qb.where(({ eb, refTuple, tuple }) =>
+        eb(refTuple("created_at", "id"), newer ? ">" : "<", tuple(cursor!.createdAt, cursor!.id)),
+      ),
+    )
+    .orderBy("created_at", newer ? "asc" : "desc")
+    .orderBy("id", newer ? "asc" : "desc")
+    .limit(PAGE_SIZE + 1)
+    .execute();
+}
+
+/** The owner's contact with this id, or null (also for another account's). */
+export async function getContact(ownerId: string, id: string): Promise<Contact | null> {
+  const row = await db
+    .selectFrom("contacts")
+    .select(ALL_COLUMNS)
+    .where("owner_id", "=", ownerId)
+    .where("id", "=", id)
+    .executeTakeFirst();
+  return row ? toContact(row) : null;
+}
+
+export type WriteResult = { ok: true; contact: Contact } | { ok: false; reason: "duplicate-email" | "not-found" };
+
+function columnsFor(input: ContactInput) {
+  return {
+    name: input.name,
+    email: input.email,
+    email_key: emailKey(input.email),
+    company: input.company,
+    phone: input.phone,
+    notes: input.notes,
+    search: searchText(input),
+  };
+}
+
+export async function createContact(ownerId: string, input: ContactInput): Promise<WriteResult> {
+  const now = Date.now();
+  try {
+    const row = await db.transaction().execute((trx) =>
+      trx
+        .insertInto("contacts")
+        .values({ id: newId(), owner_id: ownerId, ...columnsFor(input), created_at: now, updated_at: now })
+        .returning(ALL_COLUMNS)
+        .executeTakeFirstOrThrow(),
+    );
+    return { ok: true, contact: toContact(row) };
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ok: false, reason: "duplicate-email" };
+    throw error;
+  }
+}
+
+export async function updateContact(ownerId: string, id: string, input: ContactInput): Promise<WriteResult> {
+  try {
+    const row = await db.transaction().execute((trx) =>
+      trx
+        .updateTable("contacts")
+        .set((eb) => ({ ...columnsFor(input), version: eb("version", "+", 1), updated_at: Date.now() }))
+        .where("owner_id", "=", ownerId)
+        .where("id", "=", id)
+        .returning(ALL_COLUMNS)
+        .executeTakeFirst(),
+    );
+    return row ? { ok: true, contact: toContact(row) } : { ok: false, reason: "not-found" };
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ok: false, reason: "duplicate-email" };
+    throw error;
+  }
+}
+
+/** Deletes the owner's contact; its name for the message, or null if there was none. */
+export async function deleteContact(ownerId: string, id: string): Promise<{ name: string } | null> {
+  const row = await db.transaction().execute((trx) =>
+    trx
+      .deleteFrom("contacts")
+      .where("owner_id", "=", ownerId)
+      .where("id", "=", id)
+      .returning("name")
+      .executeTakeFirst(),
+  );
+  return row ?? null;
+}

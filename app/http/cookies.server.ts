@@ -1,0 +1,42 @@
+// Two cookies, both HttpOnly and SameSite=Lax: the session token and a
+// one-time flash message. Their values are URL-safe, so no signing or JSON
+// wrapping is needed (the session token is random; there is nothing to sign).
+
+export function readCookie(request: Request, name: string): string | null {
+  const header = request.headers.get("Cookie");
+  if (!header) return null;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return null;
+      }
+    }
+  }
+  return null;
+}
+
+/** Secure when the app runs in production and the request came over HTTPS. */
+function isSecure(request: Request): boolean {
+  return process.env.NODE_ENV === "production" && new URL(request.url).protocol === "https:";
+}
+
+export function serializeCookie(
+  request: Request,
+  name: string,
+  value: string,
+  maxAgeSeconds: number,
+): string {
+  const parts = [
+    `${name}=${encodeURIComponent(value)}`,
+    "Path=/",
+    "HttpOnly",
+    "SameSite=Lax",
+    `Max-Age=${maxAgeSeconds}`,
+  ];
+  if (maxAgeSeconds === 0) parts.push("Expires=Thu, 01 Jan 1970 00:00:00 GMT");
+  if (isSecure(request)) parts.push("Secure");
+  return parts.join("; ");
+}

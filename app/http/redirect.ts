@@ -1,0 +1,17 @@
+const DEFAULT_REDIRECT = "/contacts";
+
+/**
+ * `to` if it is a path on this site, else /contacts. Refuses absolute URLs,
+ * protocol-relative `//host` and `/\host` (which browsers read as `//host`),
+ * and anything with control characters.
+ */
+export function safeRedirect(to: FormDataEntryValue | string | null | undefined): string {
+  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) {
+    return DEFAULT_REDIRECT;
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(to)) return DEFAULT_REDIRECT;
+  const url = new URL(to, "http://cardfile.invalid");
+  if (url.origin !== "http://cardfile.invalid") return DEFAULT_REDIRECT;
+  return url.pathname + url.search + url.hash;
+}

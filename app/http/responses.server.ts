@@ -1,0 +1,13 @@
+import { data } from "@remix-run/node";
+import { ID_PATTERN } from "./ids.server";
+
+/** A 404 that renders the nearest ErrorBoundary. Missing and not-yours look the same. */
+export function notFound(message = "Not found"): never {
+  throw data(message, { status: 404, statusText: "Not Found" });
+}
+
+/** The `:contactId` param if it can be an id at all; anything else is a 404. */
+export function requireIdParam(value: string | undefined): string {
+  if (!value || !ID_PATTERN.test(value)) notFound("No such contact");
+  return value;
+}

@@ -1,0 +1,88 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import {
+  Form,
+  Link,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import type { ReactNode } from "react";
+import { getUser } from "~/auth/session.server";
+import { GeneralErrorBoundary } from "~/components/error-page";
+import { useRequestId } from "~/components/request-id";
+import { takeFlash } from "~/http/flash.server";
+import stylesheet from "~/styles.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
+
+export const meta: MetaFunction = () => [{ title: "Cardfile" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getUser(request);
+  const { flash, headers } = takeFlash(request);
+  return data({ user: user ? { email: user.email } : null, flash }, { headers });
+}
+
+// The header shows who is signed in and the flash message belongs to one
+// page: re-read both on every navigation, not only after actions.
+export const shouldRevalidate = () => true;
+
+export function Layout({ children }: { children: ReactNode }) {
+  const rootData = useRouteLoaderData<typeof loader>("root");
+  const requestId = useRequestId();
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {requestId ? <meta name="request-id" content={requestId} /> : null}
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header className="site-header">
+          <Link to="/" className="brand">
+            Cardfile
+          </Link>
+          {rootData?.user ? (
+            <nav aria-label="Account">
+              <span className="who" title="Signed in as">
+                {rootData.user.email}
+              </span>
+              <Form method="post" action="/logout">
+                <button type="submit" className="link-button">
+                  Log out
+                </button>
+              </Form>
+            </nav>
+          ) : null}
+        </header>
+        <main id="main">
+          {rootData?.flash ? (
+            <p className="flash" role="status">
+              {rootData.flash}
+            </p>
+          ) : null}
+          {children}
+        </main>
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,62 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { requireUser } from "~/auth/session.server";
+import { getContact } from "~/contacts/contacts.server";
+import { GeneralErrorBoundary } from "~/components/error-page";
+import { formatDate } from "~/components/format";
+import { notFound, requireIdParam } from "~/http/responses.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.contact.name} · Cardfile` : "Contact not found · Cardfile" },
+];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const contact = await getContact(user.id, requireIdParam(params.contactId));
+  if (!contact) notFound("No such contact");
+  return { contact };
+}
+
+export default function ContactPage() {
+  const { contact } = useLoaderData<typeof loader>();
+  return (
+    <article className="narrow" aria-labelledby="contact-title">
+      <p className="back">
+        <Link to="/contacts">← Contacts</Link>
+      </p>
+      <h1 id="contact-title">{contact.name}</h1>
+      <dl className="details">
+        <dt>Email</dt>
+        <dd>
+          <a href={`mailto:${contact.email}`}>{contact.email}</a>
+        </dd>
+        <dt>Company</dt>
+        <dd>{contact.company ?? <span className="none">—</span>}</dd>
+        <dt>Phone</dt>
+        <dd>{contact.phone ? <a href={`tel:${contact.phone}`}>{contact.phone}</a> : <span className="none">—</span>}</dd>
+        <dt>Notes</dt>
+        <dd className="notes">{contact.notes ?? <span className="none">—</span>}</dd>
+        <dt>Added</dt>
+        <dd>
+          <time dateTime={contact.createdAt}>{formatDate(contact.createdAt)}</time>
+        </dd>
+        <dt>Last changed</dt>
+        <dd>
+          <time dateTime={contact.updatedAt}>{formatDate(contact.updatedAt)}</time>
+        </dd>
+      </dl>
+      <div className="actions">
+        <Link to="edit" className="button primary">
+          Edit
+        </Link>
+        <Link to="delete" className="button danger">
+          Delete
+        </Link>
+      </div>
+    </article>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary notFoundMessage="This contact does not exist, or it is not one of yours." />;
+}

@@ -1,0 +1,51 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { requireUser } from "~/auth/session.server";
+import { deleteContact, getContact } from "~/contacts/contacts.server";
+import { GeneralErrorBoundary } from "~/components/error-page";
+import { SubmitButton } from "~/components/submit-button";
+import { redirectWithFlash } from "~/http/flash.server";
+import { notFound, requireIdParam } from "~/http/responses.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `Delete ${data.contact.name}? · Cardfile` : "Contact not found · Cardfile" },
+];
+
+// Deleting has its own page, so it works with a plain form and no JavaScript.
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const contact = await getContact(user.id, requireIdParam(params.contactId));
+  if (!contact) notFound("No such contact");
+  return { contact: { id: contact.id, name: contact.name, email: contact.email } };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const deleted = await deleteContact(user.id, requireIdParam(params.contactId));
+  if (!deleted) notFound("No such contact");
+  return redirectWithFlash(request, "/contacts", `Deleted ${deleted.name}.`);
+}
+
+export default function DeleteContactPage() {
+  const { contact } = useLoaderData<typeof loader>();
+  return (
+    <section className="narrow" aria-labelledby="delete-title">
+      <h1 id="delete-title">Delete {contact.name}?</h1>
+      <p>
+        {contact.name} ({contact.email}) will be removed from your contacts.
+      </p>
+      <Form method="post" className="actions">
+        <SubmitButton pendingLabel="Deleting…" className="danger">
+          Delete contact
+        </SubmitButton>
+        <Link to={`/contacts/${contact.id}`} className="button">
+          Cancel
+        </Link>
+      </Form>
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary notFoundMessage="This contact does not exist, or it is not one of yours." />;
+}

@@ -1,0 +1,45 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData } from "@remix-run/react";
+import { requireUser } from "~/auth/session.server";
+import { ContactForm } from "~/contacts/contact-form";
+import { ContactFormSchema, DUPLICATE_EMAIL_MESSAGE } from "~/contacts/contact-schema";
+import { createContact } from "~/contacts/contacts.server";
+import { GeneralErrorBoundary } from "~/components/error-page";
+import { redirectWithFlash } from "~/http/flash.server";
+
+export const meta: MetaFunction = () => [{ title: "New contact · Cardfile" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireUser(request);
+  return null;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const submission = parseWithZod(await request.formData(), { schema: ContactFormSchema });
+  if (submission.status !== "success") return data(submission.reply(), { status: 400 });
+
+  const result = await createContact(user.id, submission.value);
+  if (!result.ok) {
+    return data(submission.reply({ fieldErrors: { email: [DUPLICATE_EMAIL_MESSAGE] } }), { status: 409 });
+  }
+  return redirectWithFlash(request, `/contacts/${result.contact.id}`, `Created ${result.contact.name}.`);
+}
+
+export default function NewContactPage() {
+  const lastResult = useActionData<typeof action>();
+  return (
+    <section className="narrow" aria-labelledby="new-title">
+      <p className="back">
+        <Link to="/contacts">← Contacts</Link>
+      </p>
+      <h1 id="new-title">New contact</h1>
+      <ContactForm lastResult={lastResult} submitLabel="Create contact" />
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

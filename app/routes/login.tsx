@@ -1,0 +1,48 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useSearchParams } from "@remix-run/react";
+import { LoginSchema } from "~/auth/auth-schema";
+import { AuthForm } from "~/auth/auth-form";
+import { authenticator, LoginFailed } from "~/auth/authenticator.server";
+import { createSession, getUser } from "~/auth/session.server";
+import { safeRedirect } from "~/http/redirect";
+
+export const meta: MetaFunction = () => [{ title: "Log in · Cardfile" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (await getUser(request)) {
+    throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo")), 303);
+  }
+  return null;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  try {
+    const { user, redirectTo } = await authenticator.authenticate("form", request);
+    const cookie = await createSession(request, user.id);
+    return redirect(safeRedirect(redirectTo), { status: 303, headers: { "Set-Cookie": cookie } });
+  } catch (error) {
+    if (error instanceof LoginFailed) return data(error.reply, { status: error.status });
+    throw error;
+  }
+}
+
+export default function LoginPage() {
+  const lastResult = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const redirectTo = searchParams.get("redirectTo") ?? "";
+  return (
+    <section className="narrow" aria-labelledby="login-title">
+      <h1 id="login-title">Log in</h1>
+      <AuthForm
+        schema={LoginSchema}
+        lastResult={lastResult}
+        submitLabel="Log in"
+        pendingLabel="Logging in…"
+        hidden={<input type="hidden" name="redirectTo" value={redirectTo} />}
+      />
+      <p>
+        New to Cardfile? <Link to="/signup">Create an account</Link>
+      </p>
+    </section>
+  );
+}

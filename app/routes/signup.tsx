@@ -1,0 +1,47 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData } from "@remix-run/react";
+import { SignupSchema } from "~/auth/auth-schema";
+import { AuthForm } from "~/auth/auth-form";
+import { createSession, requireAnonymous } from "~/auth/session.server";
+import { createUser } from "~/auth/users.server";
+import { redirectWithFlash } from "~/http/flash.server";
+
+export const meta: MetaFunction = () => [{ title: "Sign up · Cardfile" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireAnonymous(request);
+  return null;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const submission = parseWithZod(await request.formData(), { schema: SignupSchema });
+  if (submission.status !== "success") {
+    return data(submission.reply({ hideFields: ["password"] }), { status: 400 });
+  }
+  const result = await createUser(submission.value.email, submission.value.password);
+  if (!result.ok) {
+    return data(
+      submission.reply({
+        fieldErrors: { email: ["An account with this email already exists. Log in instead."] },
+        hideFields: ["password"],
+      }),
+      { status: 409 },
+    );
+  }
+  const cookie = await createSession(request, result.user.id);
+  return redirectWithFlash(request, "/contacts", "Welcome to Cardfile.", { headers: { "Set-Cookie": cookie } });
+}
+
+export default function SignupPage() {
+  const lastResult = useActionData<typeof action>();
+  return (
+    <section className="narrow" aria-labelledby="signup-title">
+      <h1 id="signup-title">Create your account</h1>
+      <AuthForm schema={SignupSchema} lastResult={lastResult} submitLabel="Sign up" pendingLabel="Creating account…" newPassword />
+      <p>
+        Already have an account? <Link to="/login">Log in</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,11 @@
+/**
+ * True when `error` is a unique-constraint violation from either database.
+ * Detecting it from the database's error, instead of checking first, is what
+ * makes "email already used" safe against two concurrent requests.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  // better-sqlite3: SQLITE_CONSTRAINT_UNIQUE; pg: SQLSTATE 23505 unique_violation
+  return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "23505";
+}

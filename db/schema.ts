@@ -1,0 +1,53 @@
+import type { Generated, Insertable, Selectable, Updateable } from "kysely";
+
+// Timestamps are integer milliseconds since the Unix epoch on both databases
+// (see docs/decisions/0002-timestamps-as-epoch-milliseconds.md). Domain code
+// converts them to Date / ISO strings in one place.
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  contacts: ContactsTable;
+}
+
+interface UsersTable {
+  id: string;
+  email: string;
+  /** email folded for the case-insensitive unique index */
+  email_key: string;
+  /** PHC string: $scrypt$ln=17,r=8,p=1$salt$hash */
+  password_hash: string;
+  created_at: number;
+}
+
+interface SessionsTable {
+  id: string;
+  /** SHA-256 of the cookie token, hex; the token itself is never stored */
+  token_hash: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+interface ContactsTable {
+  id: string;
+  owner_id: string;
+  name: string;
+  email: string;
+  email_key: string;
+  company: string | null;
+  phone: string | null;
+  notes: string | null;
+  /** name, email and company folded (NFC, lower case) for substring search */
+  search: string;
+  version: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type NewUserRow = Insertable<UsersTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type ContactRow = Selectable<ContactsTable>;
+export type NewContactRow = Insertable<ContactsTable>;
+export type ContactUpdate = Updateable<ContactsTable>;
