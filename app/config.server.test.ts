@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "./config.server";
+
+describe("parseConfig", () => {
+  it("defaults to SQLite in data/ on port 3000", () => {
+    expect(parseConfig({})).toMatchObject({ DATABASE_URL: "file:./data/cardfile.sqlite", PORT: 3000, SCRYPT_LOG_N: 17 });
+  });
+
+  it("accepts Postgres URLs", () => {
+    expect(parseConfig({ DATABASE_URL: "postgresql://u@h/db" }).DATABASE_URL).toBe("postgresql://u@h/db");
+  });
+
+  it("names the variable that is wrong", () => {
+    expect(() => parseConfig({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL/);
+    expect(() => parseConfig({ PORT: "http" })).toThrow(/PORT/);
+  });
+
+  it("lets tests lower the password cost but never production", () => {
+    expect(parseConfig({ NODE_ENV: "test", SCRYPT_LOG_N: "10" }).SCRYPT_LOG_N).toBe(10);
+    expect(() => parseConfig({ NODE_ENV: "production", SCRYPT_LOG_N: "10" })).toThrow(/SCRYPT_LOG_N/);
+  });
+});

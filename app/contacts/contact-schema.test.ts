@@ -1,0 +1,61 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import { describe, expect, it } from "vitest";
+import { ContactFormSchema } from "./contact-schema";
+
+function parse(fields: Record<string, string>) {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  return parseWithZod(form, { schema: ContactFormSchema });
+}
+
+describe("ContactFormSchema", () => {
+  it("trims values and stores blank optional fields as null", () => {
+    const s = parse({ name: "  Ada  ", email: " ada@example.com ", company: "   ", phone: "", notes: "" });
+    expect(s.status).toBe("success");
+    expect(s.status === "success" && s.value).toEqual({
+      name: "Ada",
+      email: "ada@example.com",
+      company: null,
+      phone: null,
+      notes: null,
+    });
+  });
+
+  it("requires a name, even one of spaces", () => {
+    expect(parse({ name: "   ", email: "a@b.co" }).error).toEqual({ name: ["Name is required"] });
+    expect(parse({ email: "a@b.co" }).error).toEqual({ name: ["Name is required"] });
+  });
+
+  it("requires a valid email", () => {
+    expect(parse({ name: "A" }).error).toEqual({ email: ["Email is required"] });
+    expect(parse({ name: "A", email: "not-an-email" }).error?.email?.[0]).toMatch(/valid email/);
+  });
+
+  it.each([
+    ["name", 100],
+    ["company", 100],
+    ["phone", 20],
+    ["notes", 500],
+  ])("limits %s to %i characters after trimming", (field, max) => {
+    const base = { name: "A", email: "a@b.co" };
+    expect(parse({ ...base, [field]: ` ${"x".repeat(max)} ` }).status).toBe("success");
+    expect(parse({ ...base, [field]: "x".repeat(max + 1) }).error?.[field]?.[0]).toMatch(`at most ${max}`);
+  });
+
+  it("limits email to 255 characters", () => {
+    const long = `${"a".repeat(64)}@${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(61)}.io`;
+    expect(long.length).toBeGreaterThan(255);
+    expect(parse({ name: "A", email: long }).error?.email?.[0]).toMatch("at most 255");
+  });
+
+  it("allows newlines in notes only, and no other control characters", () => {
+    expect(parse({ name: "A", email: "a@b.co", notes: "line 1\r\nline 2" }).status).toBe("success");
+    expect(parse({ name: "A\nB", email: "a@b.co" }).error?.name?.[0]).toMatch(/not allowed/);
+    expect(parse({ name: "A", email: "a@b.co", notes: "bell\u0007" }).error?.notes?.[0]).toMatch(/not allowed/);
+  });
+
+  it("normalises to NFC", () => {
+    const s = parse({ name: "O\u0308skar", email: "a@b.co" });
+    expect(s.status === "success" && s.value.name).toBe("\u00d6skar");
+  });
+});

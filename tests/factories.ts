@@ -1,0 +1,41 @@
+import { randomBytes } from "node:crypto";
+import { createSession } from "~/auth/session.server";
+import { createUser, type User } from "~/auth/users.server";
+import type { ContactInput } from "~/contacts/contact-schema";
+import { createContact, type Contact } from "~/contacts/contacts.server";
+
+export function uniqueEmail(prefix = "user"): string {
+  return `${prefix}-${randomBytes(6).toString("hex")}@example.test`;
+}
+
+export const TEST_PASSWORD = "correct horse battery";
+
+export async function createTestUser(email = uniqueEmail()): Promise<User> {
+  const result = await createUser(email, TEST_PASSWORD);
+  if (!result.ok) throw new Error(`could not create ${email}`);
+  return result.user;
+}
+
+export function contactInput(overrides: Partial<ContactInput> = {}): ContactInput {
+  return {
+    name: "Ada Lovelace",
+    email: uniqueEmail("ada"),
+    company: "Analytical Engines",
+    phone: "+44 20 7946 0000",
+    notes: null,
+    ...overrides,
+  };
+}
+
+export async function createTestContact(ownerId: string, overrides: Partial<ContactInput> = {}): Promise<Contact> {
+  const result = await createContact(ownerId, contactInput(overrides));
+  if (!result.ok) throw new Error(`could not create contact: ${result.reason}`);
+  return result.contact;
+}
+
+/** A user with a live session, and the Cookie header that proves it. */
+export async function signedInUser(): Promise<{ user: User; cookie: string }> {
+  const user = await createTestUser();
+  const setCookie = await createSession(new Request("http://localhost/login"), user.id);
+  return { user, cookie: setCookie.split(";")[0]! };
+}
