@@ -22,7 +22,7 @@ const ConfigSchema = z
 
 export type Config = z.infer<typeof ConfigSchema>;
 
-export function parseConfig(env: NodeJS.ProcessEnv): Config {
+export function parseConfig(env: Record<string, string | undefined>): Config {
   const result = ConfigSchema.safeParse({
     NODE_ENV: env.NODE_ENV || undefined,
     DATABASE_URL: env.DATABASE_URL || undefined,

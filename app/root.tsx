@@ -17,7 +17,10 @@ import { useRequestId } from "~/components/request-id";
 import { takeFlash } from "~/http/flash.server";
 import stylesheet from "~/styles.css?url";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 
 export const meta: MetaFunction = () => [{ title: "Cardfile" }];
 

@@ -12,21 +12,9 @@ function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
-// A page render calls getUser from the root loader and from its route's
-// loader with the same Request: look the session up once.
-const usersByRequest = new WeakMap<Request, Promise<User | null>>();
-
 /** The signed-in user, or null. Expired sessions count as signed out. */
-export function getUser(request: Request): Promise<User | null> {
-  let user = usersByRequest.get(request);
-  if (!user) {
-    user = findUserByToken(readCookie(request, COOKIE));
-    usersByRequest.set(request, user);
-  }
-  return user;
-}
-
-async function findUserByToken(token: string | null): Promise<User | null> {
+export async function getUser(request: Request): Promise<User | null> {
+  const token = readCookie(request, COOKIE);
   if (!token || token.length > 100) return null;
   const row = await db
     .selectFrom("sessions")

@@ -1,9 +1,12 @@
 import { randomBytes } from "node:crypto";
+import { isRouteErrorResponse } from "@remix-run/react";
 
 // Every unexpected server error is logged once, with a short request id that
 // the 500 page shows, so a user's report can be matched to the log line.
 const requestIds = new WeakMap<Request, string>();
-const logged = new WeakSet<object>();
+// Loaders that fail for one cause (say, the root's and the page's both
+// reading the session) report the same error twice: log it once.
+const loggedMessages = new WeakMap<Request, Set<string>>();
 
 export function requestIdFor(request: Request): string {
   let id = requestIds.get(request);
@@ -21,12 +24,16 @@ export function failedRequestId(request: Request): string | undefined {
 
 export function logServerError(error: unknown, request: Request): void {
   if (request.signal.aborted) return; // the client went away; nothing failed
-  if (typeof error === "object" && error !== null) {
-    if (logged.has(error)) return;
-    logged.add(error);
-  }
+  // A 404 for an unknown URL, or a thrown 4xx: an answer, not a failure.
+  if (isRouteErrorResponse(error) && error.status < 500) return;
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const seen = loggedMessages.get(request) ?? new Set<string>();
+  if (seen.has(message)) return;
+  seen.add(message);
+  loggedMessages.set(request, seen);
+
   const id = requestIdFor(request);
   const url = new URL(request.url);
-  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  const detail = error instanceof Error ? (error.stack ?? message) : message;
   console.error(`[request ${id}] ${request.method} ${url.pathname} failed: ${detail}`);
 }
