@@ -10,7 +10,7 @@ const dbSuite = (name: "sqlite" | "postgres") => ({
   extends: true as const,
   test: {
     name,
-    include: ["app/**/*.db.test.{ts,tsx}", "tests/**/*.db.test.ts"],
+    include: ["app/**/*.db.test.{ts,tsx}", "db/**/*.db.test.ts", "tests/**/*.db.test.ts"],
     globalSetup: ["tests/setup/database.global.ts"],
     setupFiles: ["tests/setup/database.setup.ts"],
     env: { TEST_DIALECT: name },

@@ -21,7 +21,7 @@ export function SubmitButton({
   const pending =
     navigation.state !== "idle" &&
     navigation.formMethod?.toUpperCase() === "POST" &&
-    navigation.formAction === path.pathname;
+    navigation.formAction?.split("?")[0] === path.pathname;
   return (
     <button type="submit" className={className} disabled={pending} aria-disabled={pending}>
       {pending ? pendingLabel : children}
