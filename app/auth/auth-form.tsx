@@ -1,9 +1,8 @@
-import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { getFormProps, type SubmissionResult } from "@conform-to/react";
 import { Form } from "@remix-run/react";
 import type { ReactNode } from "react";
-import type { z } from "zod";
 import { Field } from "~/components/field";
+import { FormError, useSchemaForm } from "~/components/form";
 import { SubmitButton } from "~/components/submit-button";
 import { LoginSchema, SignupSchema } from "./auth-schema";
 
@@ -23,23 +22,10 @@ export function AuthForm({
   newPassword?: boolean;
   hidden?: ReactNode;
 }) {
-  const [form, fields] = useForm<z.input<typeof SignupSchema>>({
-    lastResult,
-    constraint: getZodConstraint(schema),
-    // Keep native validation (required, maxlength, type=email) until hydration.
-    defaultNoValidate: false,
-    shouldValidate: "onSubmit",
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
-  });
-  const firstInvalid = (["email", "password"] as const).find((name) => lastResult?.error?.[name]?.length);
+  const { form, fields, firstInvalid } = useSchemaForm(schema, { lastResult });
   return (
     <Form method="post" {...getFormProps(form)} className="stack">
-      {form.errors?.length ? (
-        <p className="form-error" id={form.errorId} role="alert">
-          {form.errors[0]}
-        </p>
-      ) : null}
+      <FormError form={form} />
       {hidden}
       <Field meta={fields.email} label="Email" type="email" autoComplete="email" maxLength={255} autoFocus={firstInvalid === "email"} />
       <Field

@@ -1,7 +1,7 @@
-import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { getFormProps, type SubmissionResult } from "@conform-to/react";
 import { Form } from "@remix-run/react";
 import { Field } from "~/components/field";
+import { FormError, useSchemaForm } from "~/components/form";
 import { SubmitButton } from "~/components/submit-button";
 import { CONTACT_LIMITS, ContactFormSchema } from "./contact-schema";
 
@@ -12,8 +12,6 @@ export interface ContactFormValues {
   phone: string | null;
   notes: string | null;
 }
-
-const FIELD_ORDER = ["name", "email", "company", "phone", "notes"] as const;
 
 /**
  * The create and edit form. Without JavaScript it is a plain POST form with
@@ -29,28 +27,19 @@ export function ContactForm({
   defaultValue?: ContactFormValues;
   submitLabel: string;
 }) {
-  const [form, fields] = useForm({
+  const { form, fields, firstInvalid } = useSchemaForm(ContactFormSchema, {
     lastResult,
-    defaultValue: defaultValue
-      ? { ...defaultValue, company: defaultValue.company ?? "", phone: defaultValue.phone ?? "", notes: defaultValue.notes ?? "" }
-      : undefined,
-    constraint: getZodConstraint(ContactFormSchema),
-    // Keep native validation (required, maxlength, type=email) until hydration.
-    defaultNoValidate: false,
-    shouldValidate: "onSubmit",
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: ContactFormSchema }),
+    defaultValue: defaultValue && {
+      ...defaultValue,
+      company: defaultValue.company ?? "",
+      phone: defaultValue.phone ?? "",
+      notes: defaultValue.notes ?? "",
+    },
   });
-  // Without JavaScript nothing moves focus to the first error: autofocus does.
-  const firstInvalid = FIELD_ORDER.find((name) => lastResult?.error?.[name]?.length);
 
   return (
     <Form method="post" {...getFormProps(form)} className="stack">
-      {form.errors?.length ? (
-        <p className="form-error" id={form.errorId} role="alert">
-          {form.errors[0]}
-        </p>
-      ) : null}
+      <FormError form={form} />
       <Field meta={fields.name} label="Name" type="text" autoComplete="off" maxLength={CONTACT_LIMITS.name} autoFocus={firstInvalid === "name"} />
       <Field meta={fields.email} label="Email" type="email" autoComplete="off" maxLength={CONTACT_LIMITS.email} autoFocus={firstInvalid === "email"} />
       <Field meta={fields.company} label="Company" type="text" autoComplete="off" maxLength={CONTACT_LIMITS.company} autoFocus={firstInvalid === "company"} />
