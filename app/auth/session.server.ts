@@ -62,6 +62,8 @@ export async function createSession(request: Request, userId: string): Promise<s
 /** Ends the session server-side and clears the cookie. */
 export async function endSession(request: Request): Promise<string> {
   const token = readCookie(request, COOKIE);
-  if (token) await db.deleteFrom("sessions").where("token_hash", "=", hashToken(token)).execute();
+  if (token) {
+    await db.transaction().execute((trx) => trx.deleteFrom("sessions").where("token_hash", "=", hashToken(token)).execute());
+  }
   return serializeCookie(request, COOKIE, "", 0);
 }

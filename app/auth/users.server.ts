@@ -18,10 +18,12 @@ export async function createUser(email: string, password: string): Promise<Creat
   const user = { id: newId(), email };
   const password_hash = await hashPassword(password);
   try {
-    await db
-      .insertInto("users")
-      .values({ ...user, email_key: emailKey(email), password_hash, created_at: Date.now() })
-      .execute();
+    await db.transaction().execute((trx) =>
+      trx
+        .insertInto("users")
+        .values({ ...user, email_key: emailKey(email), password_hash, created_at: Date.now() })
+        .execute(),
+    );
     return { ok: true, user };
   } catch (error) {
     if (isUniqueViolation(error)) return { ok: false, reason: "email-taken" };

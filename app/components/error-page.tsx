@@ -1,4 +1,4 @@
-import { isRouteErrorResponse, Link, useRouteError } from "@remix-run/react";
+import { isRouteErrorResponse, Link, useLocation, useRouteError } from "@remix-run/react";
 import { useRequestId } from "./request-id";
 
 /**
@@ -8,7 +8,11 @@ import { useRequestId } from "./request-id";
  */
 export function GeneralErrorBoundary({ notFoundMessage }: { notFoundMessage?: string }) {
   const error = useRouteError();
-  const requestId = useRequestId();
+  // The id belongs to the document the server rendered (location key
+  // "default"); after a client-side navigation it would name another request.
+  const location = useLocation();
+  const documentRequestId = useRequestId();
+  const requestId = location.key === "default" ? documentRequestId : undefined;
 
   if (isRouteErrorResponse(error) && error.status < 500) {
     const notFound = error.status === 404;

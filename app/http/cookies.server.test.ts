@@ -15,6 +15,12 @@ describe("cookies", () => {
     expect(serializeCookie(new Request("http://cardfile.test/"), "c", "v", 60)).not.toMatch(/Secure/);
   });
 
+  it("is Secure in production behind a TLS-terminating proxy", () => {
+    vi.stubEnv("NODE_ENV", "production");
+    const proxied = new Request("http://cardfile.test/", { headers: { "X-Forwarded-Proto": "https" } });
+    expect(serializeCookie(proxied, "c", "v", 60)).toMatch(/; Secure$/);
+  });
+
   it("expires a cleared cookie at once", () => {
     expect(serializeCookie(new Request("http://x/"), "c", "", 0)).toMatch(/Max-Age=0; Expires=Thu, 01 Jan 1970/);
   });

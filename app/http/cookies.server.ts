@@ -18,9 +18,15 @@ export function readCookie(request: Request, name: string): string | null {
   return null;
 }
 
-/** Secure when the app runs in production and the request came over HTTPS. */
+/**
+ * Secure when the app runs in production and the request came over HTTPS,
+ * directly or through a TLS-terminating proxy (X-Forwarded-Proto). Trusting
+ * that header here is harmless: a forged one can only make a cookie stricter.
+ */
 function isSecure(request: Request): boolean {
-  return process.env.NODE_ENV === "production" && new URL(request.url).protocol === "https:";
+  if (process.env.NODE_ENV !== "production") return false;
+  const forwarded = request.headers.get("X-Forwarded-Proto")?.split(",")[0]?.trim().toLowerCase();
+  return new URL(request.url).protocol === "https:" || forwarded === "https";
 }
 
 export function serializeCookie(

@@ -30,6 +30,16 @@ describe(`accounts (${process.env.TEST_DIALECT})`, () => {
     expect(page.status).toBe(200);
   });
 
+  it("sends a signed-in user who posts the sign-up form to /contacts, creating nothing", async () => {
+    const first = await call(signup.action, post("/signup", { email: uniqueEmail(), password: "long enough" }));
+    const cookie = cookieFrom(first.headers, SESSION)!;
+    const email = uniqueEmail();
+    const res = await call(signup.action, post("/signup", { email, password: "long enough" }, cookie));
+    expect(res.status).toBe(303);
+    expect(res.location).toBe("/contacts");
+    expect(await db.selectFrom("users").select("id").where("email", "=", email).execute()).toEqual([]);
+  });
+
   it("stores only the SHA-256 of the session token, never the token", async () => {
     const res = await call(signup.action, post("/signup", { email: uniqueEmail(), password: "long enough" }));
     const token = cookieFrom(res.headers, SESSION)!.split("=")[1]!;

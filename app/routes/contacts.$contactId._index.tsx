@@ -6,16 +6,16 @@ import { GeneralErrorBoundary } from "~/components/error-page";
 import { formatDate } from "~/components/format";
 import { notFound, requireIdParam } from "~/http/responses.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.contact.name} · Cardfile` : "Contact not found · Cardfile" },
-];
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const contact = await getContact(user.id, requireIdParam(params.contactId));
   if (!contact) notFound("No such contact");
   return { contact };
 }
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.contact.name} · Cardfile` : "Contact not found · Cardfile" },
+];
 
 export default function ContactPage() {
   const { contact } = useLoaderData<typeof loader>();

@@ -7,10 +7,6 @@ import { SubmitButton } from "~/components/submit-button";
 import { redirectWithFlash } from "~/http/flash.server";
 import { notFound, requireIdParam } from "~/http/responses.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `Delete ${data.contact.name}? · Cardfile` : "Contact not found · Cardfile" },
-];
-
 // Deleting has its own page, so it works with a plain form and no JavaScript.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -25,6 +21,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!deleted) notFound("No such contact");
   return redirectWithFlash(request, "/contacts", `Deleted ${deleted.name}.`);
 }
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `Delete ${data.contact.name}? · Cardfile` : "Contact not found · Cardfile" },
+];
 
 export default function DeleteContactPage() {
   const { contact } = useLoaderData<typeof loader>();

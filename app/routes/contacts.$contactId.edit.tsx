@@ -9,10 +9,6 @@ import { GeneralErrorBoundary } from "~/components/error-page";
 import { redirectWithFlash } from "~/http/flash.server";
 import { notFound, requireIdParam } from "~/http/responses.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `Edit ${data.contact.name} · Cardfile` : "Contact not found · Cardfile" },
-];
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const contact = await getContact(user.id, requireIdParam(params.contactId));
@@ -37,6 +33,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   return redirectWithFlash(request, `/contacts/${id}`, `Saved ${result.contact.name}.`);
 }
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `Edit ${data.contact.name} · Cardfile` : "Contact not found · Cardfile" },
+];
 
 export default function EditContactPage() {
   const { contact } = useLoaderData<typeof loader>();

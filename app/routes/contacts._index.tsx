@@ -6,10 +6,6 @@ import { listContacts } from "~/contacts/contacts.server";
 import { GeneralErrorBoundary } from "~/components/error-page";
 import { formatDate } from "~/components/format";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data?.q ? `“${data.q}” · Contacts · Cardfile` : "Contacts · Cardfile" },
-];
-
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const url = new URL(request.url);
@@ -27,6 +23,10 @@ function pageHref(q: string, cursor: string | null) {
   const search = params.toString();
   return search ? `/contacts?${search}` : "/contacts";
 }
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data?.q ? `“${data.q}” · Contacts · Cardfile` : "Contacts · Cardfile" },
+];
 
 export default function ContactsPage() {
   const { q, contacts, older, newer } = useLoaderData<typeof loader>();

@@ -8,8 +8,6 @@ import { createContact } from "~/contacts/contacts.server";
 import { GeneralErrorBoundary } from "~/components/error-page";
 import { redirectWithFlash } from "~/http/flash.server";
 
-export const meta: MetaFunction = () => [{ title: "New contact · Cardfile" }];
-
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request);
   return null;
@@ -26,6 +24,8 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   return redirectWithFlash(request, `/contacts/${result.contact.id}`, `Created ${result.contact.name}.`);
 }
+
+export const meta: MetaFunction = () => [{ title: "New contact · Cardfile" }];
 
 export default function NewContactPage() {
   const lastResult = useActionData<typeof action>();

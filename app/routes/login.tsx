@@ -5,8 +5,7 @@ import { AuthForm } from "~/auth/auth-form";
 import { authenticator, LoginFailed } from "~/auth/authenticator.server";
 import { createSession, getUser } from "~/auth/session.server";
 import { safeRedirect } from "~/http/redirect";
-
-export const meta: MetaFunction = () => [{ title: "Log in · Cardfile" }];
+import { GeneralErrorBoundary } from "~/components/error-page";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getUser(request)) {
@@ -15,6 +14,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return null;
 }
 
+// No guard: anyone may log in, and a signed-in user may log in as someone
+// else (the old session ends in createSession).
 export async function action({ request }: ActionFunctionArgs) {
   try {
     const { user, redirectTo } = await authenticator.authenticate("form", request);
@@ -25,6 +26,8 @@ export async function action({ request }: ActionFunctionArgs) {
     throw error;
   }
 }
+
+export const meta: MetaFunction = () => [{ title: "Log in · Cardfile" }];
 
 export default function LoginPage() {
   const lastResult = useActionData<typeof action>();
@@ -45,4 +48,8 @@ export default function LoginPage() {
       </p>
     </section>
   );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

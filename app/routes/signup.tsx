@@ -6,8 +6,7 @@ import { AuthForm } from "~/auth/auth-form";
 import { createSession, requireAnonymous } from "~/auth/session.server";
 import { createUser } from "~/auth/users.server";
 import { redirectWithFlash } from "~/http/flash.server";
-
-export const meta: MetaFunction = () => [{ title: "Sign up · Cardfile" }];
+import { GeneralErrorBoundary } from "~/components/error-page";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request);
@@ -15,6 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
+  await requireAnonymous(request);
   const submission = parseWithZod(await request.formData(), { schema: SignupSchema });
   if (submission.status !== "success") {
     return data(submission.reply({ hideFields: ["password"] }), { status: 400 });
@@ -33,6 +33,8 @@ export async function action({ request }: ActionFunctionArgs) {
   return redirectWithFlash(request, "/contacts", "Welcome to Cardfile.", { headers: { "Set-Cookie": cookie } });
 }
 
+export const meta: MetaFunction = () => [{ title: "Sign up · Cardfile" }];
+
 export default function SignupPage() {
   const lastResult = useActionData<typeof action>();
   return (
@@ -44,4 +46,8 @@ export default function SignupPage() {
       </p>
     </section>
   );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }
