@@ -62,8 +62,9 @@ export function createDatabase(url: string): Kysely<Database> {
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   const path = url.replace(/^file:/, "");
+  // Opened on first use, like the pg pool: importing this module touches no file.
   return new Kysely<Database>({
-    dialect: new ImmediateSqliteDialect({ database: openSqlite(path) }),
+    dialect: new ImmediateSqliteDialect({ database: async () => openSqlite(path) }),
   });
 }
 

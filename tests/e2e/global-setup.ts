@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -44,6 +44,12 @@ function tail(limit = 20_000) {
   };
 }
 
+/** The /assets/… files the server build's manifest names. */
+function referencedAssets(serverBuild: string): string[] {
+  const text = readFileSync(serverBuild, "utf8");
+  return [...new Set(text.match(/\/assets\/[\w.-]+\.(?:js|css)/g) ?? [])];
+}
+
 function stop(server: ChildProcess): Promise<void> {
   return new Promise((done) => {
     if (server.exitCode !== null || server.signalCode !== null) return done();
@@ -58,6 +64,7 @@ function stop(server: ChildProcess): Promise<void> {
 
 // Build the production app (always: a stale build would test old code), give
 // it a fresh SQLite file, start remix-serve on a free port and wait for it.
+// build/ stays in the checkout (other suites use it); the server runs a copy.
 export default async function setup(project: TestProject) {
   const build = spawnSync(process.execPath, [join(root, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], {
     cwd: root,
@@ -73,10 +80,22 @@ export default async function setup(project: TestProject) {
   let server: ChildProcess | undefined;
   const cleanup = async () => {
     if (server) await stop(server);
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true }); // unlinks the node_modules symlink, not its target
   };
 
   try {
+    // Serve a private copy of the build: another build in this checkout (a
+    // second test run, `npm run build`) replaces build/client/assets, and
+    // pages rendered by this server would then point at deleted files.
+    cpSync(join(root, "build"), join(dir, "build"), { recursive: true });
+    symlinkSync(join(root, "node_modules"), join(dir, "node_modules"), "dir");
+    const missing = referencedAssets(join(dir, "build/server/index.js")).filter(
+      (asset) => !existsSync(join(dir, "build/client", asset)),
+    );
+    if (missing.length) {
+      throw new Error(`build/ changed while it was copied (another build running?); missing ${missing.join(", ")}`);
+    }
+
     const db = createDatabase(databaseUrl);
     try {
       await migrateToLatest(db);
@@ -101,8 +120,9 @@ export default async function setup(project: TestProject) {
 
     const stdout = tail();
     const stderr = tail();
+    // remix-serve resolves build/client (the static files) against its cwd.
     server = spawn(process.execPath, [join(root, "node_modules/@remix-run/serve/dist/cli.js"), "build/server/index.js"], {
-      cwd: root,
+      cwd: dir,
       env,
       stdio: ["ignore", "pipe", "pipe"],
     });
