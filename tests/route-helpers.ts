@@ -1,4 +1,5 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
+import "~/http/load-context";
 
 // Route tests call loaders and actions directly with real Request objects,
 // the way Remix does, and look at what they return or throw.
@@ -35,10 +36,12 @@ export async function call(
   handler: Handler,
   request: Request,
   params: Record<string, string> = {},
+  context: Partial<AppLoadContext> = {},
 ): Promise<Outcome> {
   let result: unknown;
   try {
-    result = await handler({ request, params, context: {} } as never);
+    const fullContext: AppLoadContext = { requestId: "test", cspNonce: "test-nonce", clientIp: "127.0.0.1", ...context };
+    result = await handler({ request, params, context: fullContext } as never);
   } catch (thrown) {
     result = thrown;
     if (!(thrown instanceof Response) && !isDataWithInit(thrown)) throw thrown;
