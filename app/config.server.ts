@@ -12,6 +12,18 @@ const ConfigSchema = z
         message: "must be file:PATH (SQLite) or postgres://… (PostgreSQL)",
       }),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    /** Interface to listen on; all of them when unset. */
+    HOST: z.string().min(1).optional(),
+    // Whether X-Forwarded-For/-Proto/-Host are believed: unset or "false" (no
+    // proxy: the socket's address is the client), "true", a hop count, or a
+    // list of proxy addresses/subnets in Express's "trust proxy" syntax.
+    TRUST_PROXY: z
+      .string()
+      .default("false")
+      .transform((v): boolean | number | string => (v === "true" ? true : v === "false" ? false : /^\d+$/.test(v) ? Number(v) : v))
+      .refine((v) => typeof v !== "string" || /^[\w.:/, -]+$/.test(v), {
+        message: 'must be "true", "false", a hop count, or comma-separated proxy addresses',
+      }),
     // log2 of scrypt's N. OWASP's minimum is 17; tests lower it to stay fast.
     SCRYPT_LOG_N: z.coerce.number().int().min(10).max(22).default(17),
   })
@@ -27,6 +39,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     NODE_ENV: env.NODE_ENV || undefined,
     DATABASE_URL: env.DATABASE_URL || undefined,
     PORT: env.PORT || undefined,
+    HOST: env.HOST || undefined,
+    TRUST_PROXY: env.TRUST_PROXY || undefined,
     SCRYPT_LOG_N: env.SCRYPT_LOG_N || undefined,
   });
   if (!result.success) {

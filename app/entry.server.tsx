@@ -1,16 +1,34 @@
 import { PassThrough } from "node:stream";
-import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
+import type { AppLoadContext, EntryContext, HandleDataRequestFunction, HandleErrorFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { NonceContext } from "~/components/nonce";
 import { RequestIdContext } from "~/components/request-id";
-import { failedRequestId, logServerError } from "~/http/errors.server";
+import { logServerError } from "~/http/errors.server";
+import { RETRY_AFTER_SECONDS } from "~/http/responses.server";
+import "~/http/load-context";
+import { db } from "../db/database.server";
+
+// server.js reads these from the build: the parsed configuration, and a way
+// to close the database pool when it shuts down.
+export { config } from "~/config.server";
+export async function closeDatabase(): Promise<void> {
+  await db.destroy();
+}
 
 const ABORT_DELAY = 5_000;
 
-export const handleError: HandleErrorFunction = (error, { request }) => {
-  logServerError(error, request);
+export const handleError: HandleErrorFunction = (error, { request, context }) => {
+  logServerError(error, request, context.requestId);
+};
+
+// Loader and action data requests (client-side navigations) get the same
+// Retry-After as documents when the database is unavailable.
+export const handleDataRequest: HandleDataRequestFunction = (response) => {
+  if (response.status === 503) response.headers.set("Retry-After", String(RETRY_AFTER_SECONDS));
+  return response;
 };
 
 export default function handleRequest(
@@ -18,21 +36,25 @@ export default function handleRequest(
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
-  _loadContext: AppLoadContext,
+  loadContext: AppLoadContext,
 ) {
   // Bots and no-JS clients get the whole document at once; browsers get it
   // streamed as soon as the shell is ready.
   const waitForAll = isbot(request.headers.get("user-agent") ?? "");
-  const requestId = responseStatusCode >= 500 ? failedRequestId(request) : undefined;
-  if (requestId) responseHeaders.set("X-Request-Id", requestId);
+  const requestId = responseStatusCode >= 500 ? loadContext.requestId : undefined;
+  if (responseStatusCode === 503) responseHeaders.set("Retry-After", String(RETRY_AFTER_SECONDS));
+  const nonce = loadContext.cspNonce;
 
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
-      <RequestIdContext.Provider value={requestId}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />
-      </RequestIdContext.Provider>,
+      <NonceContext.Provider value={nonce}>
+        <RequestIdContext.Provider value={requestId}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        </RequestIdContext.Provider>
+      </NonceContext.Provider>,
       {
+        nonce,
         [waitForAll ? "onAllReady" : "onShellReady"]() {
           shellRendered = true;
           const body = new PassThrough();
@@ -51,7 +73,7 @@ export default function handleRequest(
         onError(error: unknown) {
           responseStatusCode = 500;
           // Errors after the shell was sent are still worth a log line.
-          if (shellRendered) logServerError(error, request);
+          if (shellRendered) logServerError(error, request, loadContext.requestId);
         },
       },
     );

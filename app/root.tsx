@@ -13,6 +13,7 @@ import {
 import type { ReactNode } from "react";
 import { getUser } from "~/auth/session.server";
 import { GeneralErrorBoundary } from "~/components/error-page";
+import { useNonce } from "~/components/nonce";
 import { useRequestId } from "~/components/request-id";
 import { takeFlash } from "~/http/flash.server";
 import stylesheet from "~/styles.css?url";
@@ -37,6 +38,7 @@ export const shouldRevalidate = () => true;
 export function Layout({ children }: { children: ReactNode }) {
   const rootData = useRouteLoaderData<typeof loader>("root");
   const requestId = useRequestId();
+  const nonce = useNonce();
   return (
     <html lang="en">
       <head>
@@ -59,6 +61,7 @@ export function Layout({ children }: { children: ReactNode }) {
               <span className="who" title="Signed in as">
                 {rootData.user.email}
               </span>
+              <Link to="/account">Account</Link>
               <Form method="post" action="/logout">
                 <button type="submit" className="link-button">
                   Log out
@@ -75,8 +78,8 @@ export function Layout({ children }: { children: ReactNode }) {
           ) : null}
           {children}
         </main>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

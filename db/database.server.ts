@@ -9,6 +9,7 @@ import {
   type DatabaseConnection,
   type Driver,
 } from "kysely";
+import { data } from "@remix-run/node";
 import pg from "pg";
 import { config } from "../app/config.server";
 import type { Database } from "./schema";
@@ -56,10 +57,66 @@ const pgTypes = {
       : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
+/** Node and Postgres errors that mean "the database cannot be reached right now". */
+export function isUnavailable(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === "string") {
+    if (["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH"].includes(code)) return true;
+    // 08xxx connection exception, 57P01-03 shutdown/cannot connect, 53300 too many connections, 57014 statement timeout
+    if (/^08/.test(code) || ["57P01", "57P02", "57P03", "53300", "57014"].includes(code)) return true;
+  }
+  return typeof message === "string" && /Connection terminated|timeout exceeded when trying to connect|Query read timeout/i.test(message);
+}
+
+/**
+ * Turns "database unreachable" failures into a 503 response that routes let
+ * through to the error page (with Retry-After), instead of a 500. The cause
+ * is logged here; only a fixed message reaches the page.
+ */
+class AvailabilityAwarePostgresDialect extends PostgresDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    const acquire = driver.acquireConnection.bind(driver);
+    driver.acquireConnection = async () => {
+      const connection = await guard(() => acquire());
+      const execute = connection.executeQuery.bind(connection);
+      connection.executeQuery = (query) => guard(() => execute(query));
+      return connection;
+    };
+    return driver;
+  }
+}
+
+async function guard<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (!isUnavailable(error)) throw error;
+    console.error(`database unavailable: ${(error as Error).message}`);
+    throw data("Cardfile's database is unavailable. Try again in a few seconds.", {
+      status: 503,
+      statusText: "Service Unavailable",
+    });
+  }
+}
+
 export function createDatabase(url: string): Kysely<Database> {
   if (dialectOf(url) === "postgres") {
-    const pool = new pg.Pool({ connectionString: url, max: 10, types: pgTypes });
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 10,
+      types: pgTypes,
+      // Fail fast when the server is down, so pages answer 503 within 2 s.
+      connectionTimeoutMillis: 1_000,
+      statement_timeout: 5_000,
+      query_timeout: 6_000,
+      idleTimeoutMillis: 30_000,
+    });
+    // An idle connection that dies (server restart) must not crash the
+    // process; the pool drops it and opens a new one on the next query.
+    pool.on("error", (error) => console.error(`database connection lost: ${error.message}`));
+    return new Kysely<Database>({ dialect: new AvailabilityAwarePostgresDialect({ pool }) });
   }
   const path = url.replace(/^file:/, "");
   // Opened on first use, like the pg pool: importing this module touches no file.

@@ -33,6 +33,20 @@ export function GeneralErrorBoundary({ notFoundMessage }: { notFoundMessage?: st
     );
   }
 
+  if (isRouteErrorResponse(error) && error.status === 503) {
+    return (
+      <section className="error-page" aria-labelledby="error-title">
+        <h1 id="error-title">Cardfile is briefly unavailable</h1>
+        <p>We can't reach our database right now. Nothing you saved is lost. Please try again in a few seconds.</p>
+        <p>
+          <Link to="." reloadDocument>
+            Try again
+          </Link>
+        </p>
+      </section>
+    );
+  }
+
   return (
     <section className="error-page" aria-labelledby="error-title">
       <h1 id="error-title">Something went wrong</h1>

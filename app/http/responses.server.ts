@@ -1,6 +1,9 @@
 import { data } from "@remix-run/node";
 import { ID_PATTERN } from "./ids.server";
 
+/** Sent with every 503: how long a client should wait before retrying. */
+export const RETRY_AFTER_SECONDS = 5;
+
 /** A 404 that renders the nearest ErrorBoundary. Missing and not-yours look the same. */
 export function notFound(message = "Not found"): never {
   throw data(message, { status: 404, statusText: "Not Found" });

@@ -63,7 +63,7 @@ function stop(server: ChildProcess): Promise<void> {
 }
 
 // Build the production app (always: a stale build would test old code), give
-// it a fresh SQLite file, start remix-serve on a free port and wait for it.
+// it a fresh SQLite file, start server.js on a free port and wait for it.
 // build/ stays in the checkout (other suites use it); the server runs a copy.
 export default async function setup(project: TestProject) {
   const build = spawnSync(process.execPath, [join(root, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], {
@@ -120,8 +120,8 @@ export default async function setup(project: TestProject) {
 
     const stdout = tail();
     const stderr = tail();
-    // remix-serve resolves build/client (the static files) against its cwd.
-    server = spawn(process.execPath, [join(root, "node_modules/@remix-run/serve/dist/cli.js"), "build/server/index.js"], {
+    // server.js resolves build/ (server bundle and static files) against its cwd.
+    server = spawn(process.execPath, [join(root, "server.js")], {
       cwd: dir,
       env,
       stdio: ["ignore", "pipe", "pipe"],

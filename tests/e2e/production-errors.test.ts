@@ -18,7 +18,7 @@ describe("server errors in production", () => {
   beforeAll(async () => {
     const port = await freePort();
     baseURL = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, ["node_modules/@remix-run/serve/dist/cli.js", "build/server/index.js"], {
+    server = spawn(process.execPath, ["server.js"], {
       env: { ...process.env, NODE_ENV: "production", SCRYPT_LOG_N: "17", PORT: String(port), DATABASE_URL: `file:${join(dir, "unmigrated.sqlite")}` },
       stdio: ["ignore", "pipe", "pipe"],
     });

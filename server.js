@@ -1,0 +1,202 @@
+// @ts-check
+// Cardfile's HTTP server: Express in front of the Remix build. It exists (see
+// docs/decisions/0014-own-server-entry.md) because @remix-run/serve cannot put
+// security headers on static files, refuse oversized or cross-origin requests
+// before Remix reads them, give each request an id and CSP nonce, or shut down
+// gracefully.
+import { createRequestHandler } from "@remix-run/express";
+import express from "express";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+const FORM_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data"];
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** @param {string} nonce */
+export function contentSecurityPolicy(nonce) {
+  return [
+    "default-src 'self'",
+    `script-src 'nonce-${nonce}' 'strict-dynamic'`,
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "object-src 'none'",
+  ].join("; ");
+}
+
+/**
+ * Headers for every response: pages, data requests, errors and static files.
+ * @param {string} nonce
+ * @param {boolean} secure the request came over HTTPS (directly or via a trusted proxy)
+ */
+export function securityHeaders(nonce, secure) {
+  /** @type {Record<string, string>} */
+  const headers = {
+    "Content-Security-Policy": contentSecurityPolicy(nonce),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+  };
+  if (secure) headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains";
+  return headers;
+}
+
+/**
+ * Why a state-changing request must be refused as cross-origin, or null.
+ * Origin decides when present; else Sec-Fetch-Site; browsers that send
+ * neither fall back to Referer; with none of them, the SameSite=Lax session
+ * cookie is what protects the request (it is not sent cross-site on POST).
+ * @param {{ method: string, origin: string, header: (name: string) => string | undefined }} req
+ */
+export function crossOriginProblem(req) {
+  if (req.method === "GET" || req.method === "HEAD") return null;
+  const origin = req.header("origin");
+  const fetchSite = req.header("sec-fetch-site");
+  if (origin !== undefined && origin !== req.origin) return `Origin ${origin} is not ${req.origin}`;
+  if (fetchSite === "cross-site") return "Sec-Fetch-Site is cross-site";
+  if (origin === undefined && fetchSite === undefined) {
+    const referer = req.header("referer");
+    if (referer !== undefined && originOf(referer) !== req.origin) return "Referer is another site";
+  }
+  return null;
+}
+
+/** @param {string} url */
+function originOf(url) {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Why a request's body must be refused before it is read, as [status, reason], or null.
+ * @param {{ method: string, header: (name: string) => string | undefined }} req
+ * @returns {[number, string] | null}
+ */
+export function bodyProblem(req) {
+  if (req.method === "GET" || req.method === "HEAD") return null;
+  const length = req.header("content-length");
+  if (length === undefined) {
+    // Node frames a body by Content-Length; without it (chunked) the size is
+    // unknown until read. Every browser form submission sends a length.
+    return req.header("transfer-encoding") ? [411, "Send a Content-Length."] : null;
+  }
+  if (!/^\d+$/.test(length)) return [400, "Bad Content-Length."];
+  if (Number(length) > BODY_LIMIT_BYTES) return [413, `Requests are limited to ${BODY_LIMIT_BYTES / 1024} KB.`];
+  const type = (req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  if (Number(length) > 0 || type) {
+    if (!FORM_TYPES.includes(type)) return [415, "Forms are sent as application/x-www-form-urlencoded or multipart/form-data."];
+  }
+  return null;
+}
+
+/**
+ * @param {number} status
+ * @param {string} title
+ * @param {string} message
+ */
+function plainPage(status, title, message) {
+  const escape = (/** @type {string} */ s) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${status} ${escape(title)} · Cardfile</title></head><body><main><h1>${escape(title)}</h1><p>${escape(message)}</p><p><a href="/contacts">Back to Cardfile</a></p></main></body></html>`;
+}
+
+/**
+ * @param {{ build: import("@remix-run/node").ServerBuild, trustProxy: boolean | string | number, buildDir: string }} options
+ */
+export function createApp({ build, trustProxy, buildDir }) {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", trustProxy);
+
+  // Every response, static files included, gets an id and the security headers.
+  app.use((req, res, next) => {
+    res.locals.requestId = randomBytes(6).toString("hex");
+    res.locals.cspNonce = randomBytes(16).toString("base64");
+    res.set("X-Request-Id", res.locals.requestId);
+    res.set(securityHeaders(res.locals.cspNonce, req.secure));
+    next();
+  });
+
+  // Refused before anything reads the body or runs an action.
+  app.use((req, res, next) => {
+    const request = { method: req.method, origin: `${req.protocol}://${req.get("host")}`, header: (/** @type {string} */ n) => req.get(n) };
+    const crossOrigin = crossOriginProblem(request);
+    if (crossOrigin) {
+      res.status(403).type("html").send(plainPage(403, "Request refused", "This form was sent from another site, so Cardfile did not act on it."));
+      return;
+    }
+    const body = bodyProblem(request);
+    if (body) {
+      res.set("Connection", "close");
+      res.status(body[0]).type("html").send(plainPage(body[0], "Request refused", body[1]));
+      return;
+    }
+    next();
+  });
+
+  const client = path.join(buildDir, "client");
+  // Hashed file names: a changed file gets a new URL, so cache forever.
+  app.use("/assets", express.static(path.join(client, "assets"), { immutable: true, maxAge: "1y", index: false }));
+  app.use(express.static(client, { maxAge: "1h", index: false }));
+
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      getLoadContext: (req, res) => ({
+        requestId: res.locals.requestId,
+        cspNonce: res.locals.cspNonce,
+        clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+      }),
+    }),
+  );
+  return app;
+}
+
+async function main() {
+  const buildDir = path.resolve("build");
+  /** @type {import("@remix-run/node").ServerBuild} */
+  const build = await import(pathToFileURL(path.join(buildDir, "server/index.js")).href);
+  // The app's configuration, parsed once (with zod) inside the build.
+  const entry = /** @type {{ config: { PORT: number, HOST?: string, TRUST_PROXY: boolean | number | string }, closeDatabase: () => Promise<void> }} */ (
+    /** @type {unknown} */ (build.entry.module)
+  );
+  const { PORT, HOST, TRUST_PROXY } = entry.config;
+  const app = createApp({ build, trustProxy: TRUST_PROXY, buildDir });
+  const listening = () => console.log(`Cardfile listening on http://${HOST ?? "localhost"}:${PORT}`);
+  const server = HOST ? app.listen(PORT, HOST, listening) : app.listen(PORT, listening);
+
+  // SIGTERM (and Ctrl-C): stop accepting, let requests in flight finish (up
+  // to 10 s), close the database, exit 0.
+  let stopping = false;
+  const stop = (/** @type {string} */ signal) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: finishing requests in flight, then stopping`);
+    const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
+    server.close(async () => {
+      clearTimeout(force);
+      try {
+        await entry.closeDatabase();
+      } finally {
+        process.exit(0);
+      }
+    });
+    server.closeIdleConnections();
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
+  await main();
+}
