@@ -183,15 +183,18 @@ async function main() {
     stopping = true;
     console.log(`${signal}: finishing requests in flight, then stopping`);
     const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
+    // Keep-alive connections that finish their request become idle: close
+    // them as they do, instead of waiting out the keep-alive timeout.
+    const sweep = setInterval(() => server.closeIdleConnections(), 100);
     server.close(async () => {
       clearTimeout(force);
+      clearInterval(sweep);
       try {
         await entry.closeDatabase();
       } finally {
         process.exit(0);
       }
     });
-    server.closeIdleConnections();
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));

@@ -1,39 +1,26 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startServer, type RunningServer } from "./spawn-server";
 
 // The production build (made by the e2e global setup) against a database that
 // was never migrated: every query fails with SQL in its message. The pages
 // must say only that something went wrong, with a request id that matches
 // exactly one log line, and never show a stack trace or SQL.
 describe("server errors in production", () => {
-  let server: ChildProcess;
+  let server: RunningServer;
   let baseURL: string;
-  let logs = "";
+  const logs = () => server.logs();
   const dir = mkdtempSync(join(tmpdir(), "cardfile-errors-"));
 
   beforeAll(async () => {
-    const port = await freePort();
-    baseURL = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, ["server.js"], {
-      env: { ...process.env, NODE_ENV: "production", SCRYPT_LOG_N: "17", PORT: String(port), DATABASE_URL: `file:${join(dir, "unmigrated.sqlite")}` },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    server.stdout!.on("data", (chunk) => (logs += chunk));
-    server.stderr!.on("data", (chunk) => (logs += chunk));
-    for (let i = 0; i < 100 && server.exitCode === null; i++) {
-      const up = await fetch(`${baseURL}/favicon.svg`).then((r) => r.ok, () => false);
-      if (up) return;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`server did not start:\n${logs}`);
+    server = await startServer({ DATABASE_URL: `file:${join(dir, "unmigrated.sqlite")}` });
+    baseURL = server.baseURL;
   });
 
-  afterAll(() => {
-    server?.kill();
+  afterAll(async () => {
+    await server?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -50,10 +37,10 @@ describe("server errors in production", () => {
       expect(html).not.toContain(leak);
     }
     await new Promise((r) => setTimeout(r, 100));
-    const lines = logs.split("\n").filter((line) => line.includes(`[request ${id}]`));
-    expect(lines, logs).toHaveLength(1);
+    const lines = logs().split("\n").filter((line) => line.includes(`[request ${id}]`));
+    expect(lines, logs()).toHaveLength(1);
     expect(lines[0]).toContain("GET /contacts failed");
-    expect(logs).toContain("no such table");
+    expect(logs()).toContain("no such table");
   });
 
   it("does not leak SQL through data requests either", async () => {
@@ -65,22 +52,11 @@ describe("server errors in production", () => {
   });
 
   it("answers an unknown URL with a 404 page and does not log it as an error", async () => {
-    const before = logs;
+    const before = logs();
     const res = await fetch(`${baseURL}/no/such/page`);
     expect(res.status).toBe(404);
     expect(await res.text()).toContain("Not found");
     await new Promise((r) => setTimeout(r, 100));
-    expect(logs.slice(before.length)).not.toContain("[request");
+    expect(logs().slice(before.length)).not.toContain("[request");
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}

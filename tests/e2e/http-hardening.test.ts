@@ -1,0 +1,193 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { request as httpRequest } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDatabase } from "../../db/database.server";
+import { migrateToLatest } from "../../db/migrate";
+import { startServer, type RunningServer } from "./spawn-server";
+
+// server.js as a browser and an attacker see it: headers on every kind of
+// response, and the refusals it makes before Remix reads anything.
+const dir = mkdtempSync(join(tmpdir(), "cardfile-http-"));
+let server: RunningServer;
+let cookie = "";
+let contactId = "";
+
+beforeAll(async () => {
+  const url = `file:${join(dir, "http.sqlite")}`;
+  const db = createDatabase(url);
+  await migrateToLatest(db);
+  await db.destroy();
+  server = await startServer({ DATABASE_URL: url });
+  const signup = await post("/signup", "email=headers%40example.com&password=correct+horse+battery");
+  cookie = signup.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const created = await post("/contacts/new", "name=Ada&email=ada%40example.com");
+  contactId = created.headers.get("location")!.split("/").pop()!;
+});
+
+afterAll(async () => {
+  await server?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function post(path: string, body: string, headers: Record<string, string> = {}) {
+  return fetch(server.baseURL + path, {
+    method: "POST",
+    body,
+    redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookie, ...headers },
+  });
+}
+
+const EXPECTED_CSP =
+  /^default-src 'self'; script-src 'nonce-([A-Za-z0-9+/=]{24})' 'strict-dynamic'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'$/;
+
+function expectSecurityHeaders(res: Response) {
+  expect(res.headers.get("content-security-policy")).toMatch(EXPECTED_CSP);
+  expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+  expect(res.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+  expect(res.headers.get("x-frame-options")).toBe("DENY");
+  expect(res.headers.get("permissions-policy")).toBe("camera=(), microphone=(), geolocation=()");
+  expect(res.headers.get("cross-origin-opener-policy")).toBe("same-origin");
+  expect(res.headers.get("x-request-id")).toMatch(/^[0-9a-f]{12}$/);
+  expect(res.headers.get("x-powered-by")).toBeNull();
+}
+
+describe("headers on every response", () => {
+  it.each([
+    ["a page", "/login", 200, false],
+    ["a signed-in page", "/contacts", 200, true],
+    ["a data request", "/contacts.data", 200, true],
+    ["a static file", "/favicon.svg", 200, false],
+    ["a 404 page", "/no/such/page", 404, true],
+    ["a redirect", "/", 303, true],
+  ])("%s (%s)", async (_, path, status, signedIn) => {
+    const res = await fetch(server.baseURL + path, { headers: signedIn ? { Cookie: cookie } : {}, redirect: "manual" });
+    expect(res.status).toBe(status);
+    expectSecurityHeaders(res);
+    expect(res.headers.get("strict-transport-security")).toBeNull(); // plain HTTP, no trusted proxy
+  });
+
+  it("on hashed assets, with a year of immutable caching", async () => {
+    const html = await (await fetch(`${server.baseURL}/login`)).text();
+    const asset = /href="(\/assets\/[^"]+\.js)"/.exec(html)![1]!;
+    const res = await fetch(server.baseURL + asset);
+    expect(res.status).toBe(200);
+    expectSecurityHeaders(res);
+    expect(res.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+  });
+
+  it("puts a fresh nonce on every script Remix renders, and nowhere in loader data", async () => {
+    const [a, b] = await Promise.all([fetch(`${server.baseURL}/login`), fetch(`${server.baseURL}/login`)]);
+    const nonceA = EXPECTED_CSP.exec(a.headers.get("content-security-policy")!)![1]!;
+    const nonceB = EXPECTED_CSP.exec(b.headers.get("content-security-policy")!)![1]!;
+    expect(nonceA).not.toBe(nonceB);
+    const html = await a.text();
+    const scripts = html.match(/<script[^>]*>/g)!;
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const tag of scripts) expect(tag).toContain(`nonce="${nonceA}"`);
+    // The nonce appears only in script attributes: never in the serialized loader data.
+    expect(html.split(nonceA).length - 1).toBe(scripts.length);
+    const data = await (await fetch(`${server.baseURL}/contacts.data`, { headers: { Cookie: cookie } })).text();
+    expect(data).not.toContain(nonceA);
+  });
+
+  it("adds HSTS when served over HTTPS through a trusted proxy", async () => {
+    const proxied = await startServer({ DATABASE_URL: `file:${join(dir, "http.sqlite")}`, TRUST_PROXY: "true" });
+    try {
+      const res = await fetch(`${proxied.baseURL}/login`, { headers: { "X-Forwarded-Proto": "https" } });
+      expect(res.headers.get("strict-transport-security")).toBe("max-age=63072000; includeSubDomains");
+      const plain = await fetch(`${proxied.baseURL}/login`);
+      expect(plain.headers.get("strict-transport-security")).toBeNull();
+    } finally {
+      await proxied.stop();
+    }
+  });
+
+  it("ignores X-Forwarded-Proto when no proxy is trusted", async () => {
+    const res = await fetch(`${server.baseURL}/login`, { headers: { "X-Forwarded-Proto": "https" } });
+    expect(res.headers.get("strict-transport-security")).toBeNull();
+  });
+});
+
+describe("cross-origin writes are refused before any action runs", () => {
+  async function contactName() {
+    const html = await (await fetch(`${server.baseURL}/contacts/${contactId}`, { headers: { Cookie: cookie } })).text();
+    return /<h1 id="contact-title">([^<]*)<\/h1>/.exec(html)![1];
+  }
+
+  it.each([
+    ["a foreign Origin", { Origin: "https://evil.example" }],
+    ["Origin: null", { Origin: "null" }],
+    ["Sec-Fetch-Site: cross-site", { "Sec-Fetch-Site": "cross-site" }],
+    ["a foreign Referer and no Origin", { Referer: "https://evil.example/form" }],
+  ])("%s → 403 and nothing changes", async (_, headers) => {
+    const res = await post(`/contacts/${contactId}/edit`, "name=Hacked&email=ada%40example.com", headers);
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain("another site");
+    expectSecurityHeaders(res);
+    expect(await contactName()).toBe("Ada");
+  });
+
+  it.each([
+    ["the app's own Origin", () => ({ Origin: server.baseURL })],
+    ["same-origin Sec-Fetch-Site", () => ({ "Sec-Fetch-Site": "same-origin" })],
+    ["the app's own Referer", () => ({ Referer: `${server.baseURL}/contacts/new` })],
+    ["no Origin, Sec-Fetch-Site or Referer (old browsers: SameSite=Lax protects)", () => ({})],
+  ])("accepts %s", async (_, headers) => {
+    const res = await post("/contacts/new", `name=Ok&email=${Math.random().toString(36).slice(2)}%40example.com`, headers());
+    expect(res.status).toBe(303);
+  });
+
+  it("lets GET through from anywhere (GET never changes data)", async () => {
+    const res = await fetch(`${server.baseURL}/contacts`, { headers: { Cookie: cookie, "Sec-Fetch-Site": "cross-site" } });
+    expect(res.status).toBe(200);
+  });
+});
+
+describe("request limits", () => {
+  it("answers 413 for a body over 64 KB, before reading it", async () => {
+    const res = await post("/contacts/new", `name=${"a".repeat(70 * 1024)}&email=big%40example.com`);
+    expect(res.status).toBe(413);
+    expectSecurityHeaders(res);
+  });
+
+  it("answers 413 from the Content-Length alone, without waiting for the body", async () => {
+    const { status } = await rawRequest("POST", "/contacts/new", { "Content-Length": String(10 * 1024 * 1024), "Content-Type": "application/x-www-form-urlencoded" }, "name=");
+    expect(status).toBe(413);
+  });
+
+  it("answers 411 to a chunked body without a length", async () => {
+    const { status } = await rawRequest("POST", "/contacts/new", { "Transfer-Encoding": "chunked", "Content-Type": "application/x-www-form-urlencoded" }, "name=a");
+    expect(status).toBe(411);
+  });
+
+  it.each(["application/json", "text/plain", "application/xml"])("answers 415 to %s", async (type) => {
+    const res = await post("/contacts/new", '{"name":"x"}', { "Content-Type": type });
+    expect(res.status).toBe(415);
+  });
+
+  it("accepts multipart/form-data", async () => {
+    const form = new FormData();
+    form.set("name", "Multi Part");
+    form.set("email", "multi@example.com");
+    const res = await fetch(`${server.baseURL}/contacts/new`, { method: "POST", body: form, headers: { Cookie: cookie }, redirect: "manual" });
+    expect(res.status).toBe(303);
+  });
+});
+
+/** A request with exactly these headers (fetch would fix up Content-Length and chunking). */
+function rawRequest(method: string, path: string, headers: Record<string, string>, body: string) {
+  return new Promise<{ status: number }>((resolve, reject) => {
+    const url = new URL(server.baseURL + path);
+    const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method, headers: { Cookie: cookie, ...headers } }, (res) => {
+      res.resume();
+      resolve({ status: res.statusCode! });
+    });
+    req.on("error", reject);
+    req.write(body);
+    // For the oversized Content-Length, the answer must come without the rest of the body.
+    if (!headers["Content-Length"]) req.end();
+  });
+}
