@@ -43,12 +43,12 @@ export default function handleRequest(
   const waitForAll = isbot(request.headers.get("user-agent") ?? "");
   const requestId = responseStatusCode >= 500 ? loadContext.requestId : undefined;
   if (responseStatusCode === 503) responseHeaders.set("Retry-After", String(RETRY_AFTER_SECONDS));
-  const nonce = loadContext.cspNonce;
+  const nonce = loadContext.cspNonce; // undefined under the dev server: no CSP there
 
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
-      <NonceContext.Provider value={nonce}>
+      <NonceContext.Provider value={nonce ?? ""}>
         <RequestIdContext.Provider value={requestId}>
           <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
         </RequestIdContext.Provider>

@@ -1,6 +1,7 @@
 import { sql, type Compilable, type Kysely } from "kysely";
 import { describe, expect, it } from "vitest";
 import { pageQuery } from "~/contacts/contacts.server";
+import { purgeRateLimitsQuery } from "~/http/rate-limit.server";
 import { db, dialect } from "./database.server";
 import type { Database } from "./schema";
 
@@ -20,9 +21,18 @@ describe(`indexes (${process.env.TEST_DIALECT})`, () => {
     expect(await explain(query)).toContain("sessions_token_hash_idx");
   });
 
+  it("finds the oldest expired sessions for the purge job by expires_at", async () => {
+    const query = db.selectFrom("sessions").select("id").where("expires_at", "<=", Date.now()).orderBy("expires_at").limit(1000);
+    expect(await explain(query)).toContain("sessions_expires_at_idx");
+  });
+
   it("looks users up by folded email", async () => {
     const query = db.selectFrom("users").select("id").where("email_key", "=", "x");
     expect(await explain(query)).toContain("users_email_key_idx");
+  });
+
+  it("finds ended rate-limit windows for the purge by window_start", async () => {
+    expect(await explain(purgeRateLimitsQuery(Date.now()))).toContain("rate_limits_window_start_idx");
   });
 });
 

@@ -8,6 +8,7 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   contacts: ContactsTable;
+  rate_limits: RateLimitsTable;
 }
 
 interface UsersTable {
@@ -27,6 +28,8 @@ interface SessionsTable {
   user_id: string;
   created_at: number;
   expires_at: number;
+  /** the first 200 characters of the User-Agent header at login */
+  user_agent: string | null;
 }
 
 interface ContactsTable {
@@ -43,6 +46,15 @@ interface ContactsTable {
   version: Generated<number>;
   created_at: number;
   updated_at: number;
+}
+
+/** Only app/http/rate-limit.server.ts reads or writes this table. */
+interface RateLimitsTable {
+  /** limit name and a hash of its subject (account, address or user id) */
+  key: string;
+  /** epoch milliseconds at which this fixed window began */
+  window_start: number;
+  count: number;
 }
 
 export type UserRow = Selectable<UsersTable>;

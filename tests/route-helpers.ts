@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
 import "~/http/load-context";
 
@@ -7,6 +8,11 @@ import "~/http/load-context";
 type Handler = (args: LoaderFunctionArgs & ActionFunctionArgs) => unknown;
 
 const BASE = "http://localhost";
+
+/** A random private address (10.x.y.z), for a client of its own. */
+export function randomIp(): string {
+  return `10.${[...randomBytes(3)].join(".")}`;
+}
 
 export function get(path: string, cookie?: string): Request {
   return new Request(BASE + path, { headers: cookie ? { Cookie: cookie } : {} });
@@ -31,6 +37,8 @@ export interface Outcome {
 /**
  * Runs a loader or action and normalises what came out, returned or thrown:
  * a Response (redirects), `data()` results (status + payload) or plain data.
+ * Each call comes from a random address unless `context.clientIp` names one,
+ * so per-address rate limits never couple unrelated tests.
  */
 export async function call(
   handler: Handler,
@@ -40,7 +48,7 @@ export async function call(
 ): Promise<Outcome> {
   let result: unknown;
   try {
-    const fullContext: AppLoadContext = { requestId: "test", cspNonce: "test-nonce", clientIp: "127.0.0.1", ...context };
+    const fullContext: AppLoadContext = { requestId: "test", cspNonce: "test-nonce", clientIp: randomIp(), ...context };
     result = await handler({ request, params, context: fullContext } as never);
   } catch (thrown) {
     result = thrown;

@@ -4,6 +4,7 @@ import { z } from "zod";
 const email = z
   .string({ error: "Enter your email address" })
   .trim()
+  .normalize("NFC")
   .max(255, "Email must be at most 255 characters")
   .email("Enter a valid email address, like ada@example.com");
 

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { redirect } from "@remix-run/node";
+import type { Kysely } from "kysely";
 import { db } from "../../db/database.server";
+import type { Database } from "../../db/schema";
 import { newId } from "~/http/ids.server";
 import { readCookie, serializeCookie } from "~/http/cookies.server";
 import type { User } from "./users.server";
@@ -10,6 +12,22 @@ const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
 function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
+}
+
+/** The hash of the token this browser sent, or null; it never leaves this module. */
+function currentTokenHash(request: Request): string | null {
+  const token = readCookie(request, COOKIE);
+  return token && token.length <= 100 ? hashToken(token) : null;
+}
+
+const USER_AGENT_MAX = 200;
+
+// Only for the account page's "which browser is this" summary: shortened and
+// without control characters, so a hostile header stores nothing surprising.
+function userAgentOf(request: Request): string | null {
+  // eslint-disable-next-line no-control-regex
+  const value = request.headers.get("User-Agent")?.replace(/[\u0000-\u001f\u007f]/g, "").trim();
+  return value ? value.slice(0, USER_AGENT_MAX) : null;
 }
 
 /** The signed-in user, or null. Expired sessions count as signed out. */
@@ -51,9 +69,18 @@ export async function createSession(request: Request, userId: string): Promise<s
   const previous = readCookie(request, COOKIE);
   await db.transaction().execute(async (trx) => {
     if (previous) await trx.deleteFrom("sessions").where("token_hash", "=", hashToken(previous)).execute();
+    // Logging in is when this user's expired sessions go: one indexed delete.
+    await deleteExpiredSessions(trx, { userId, now });
     await trx
       .insertInto("sessions")
-      .values({ id: newId(), token_hash: hashToken(token), user_id: userId, created_at: now, expires_at: now + SESSION_TTL_MS })
+      .values({
+        id: newId(),
+        token_hash: hashToken(token),
+        user_id: userId,
+        created_at: now,
+        expires_at: now + SESSION_TTL_MS,
+        user_agent: userAgentOf(request),
+      })
       .execute();
   });
   return serializeCookie(request, COOKIE, token, SESSION_TTL_MS / 1000);
@@ -66,4 +93,95 @@ export async function endSession(request: Request): Promise<string> {
     await db.transaction().execute((trx) => trx.deleteFrom("sessions").where("token_hash", "=", hashToken(token)).execute());
   }
   return serializeCookie(request, COOKIE, "", 0);
+}
+
+/** The Set-Cookie header that removes the session cookie from the browser. */
+export function clearSessionCookie(request: Request): string {
+  return serializeCookie(request, COOKIE, "", 0);
+}
+
+const PURGE_BATCH = 1000;
+
+function deleteExpiredSessions(
+  executor: Kysely<Database>,
+  { userId, now = Date.now(), limit = PURGE_BATCH }: { userId?: string; now?: number; limit?: number },
+) {
+  // A bounded batch (DELETE … LIMIT is not portable, a LIMITed subquery is),
+  // so a job never holds the write lock for long. getUser already refuses
+  // these rows; deleting them only keeps the table small. One user's rows come
+  // from sessions_user_id_idx; all users' oldest first from sessions_expires_at_idx.
+  return executor
+    .deleteFrom("sessions")
+    .where("id", "in", (eb) => {
+      const expired = eb.selectFrom("sessions").select("id").where("expires_at", "<=", now);
+      return (userId === undefined ? expired.orderBy("expires_at") : expired.where("user_id", "=", userId)).limit(limit);
+    })
+    .executeTakeFirst();
+}
+
+/**
+ * Deletes up to `limit` expired sessions (all users, or one), oldest first,
+ * and returns how many went. For a periodic job: call it again while it
+ * returns `limit`. Logging in purges that user's own expired sessions.
+ */
+export async function purgeExpiredSessions(options: { userId?: string; now?: number; limit?: number } = {}): Promise<number> {
+  const result = await db.transaction().execute((trx) => deleteExpiredSessions(trx, options));
+  return Number(result.numDeletedRows);
+}
+
+/** A session as the account page shows it: no token, no token hash. */
+export interface AccountSession {
+  id: string;
+  createdAt: string;
+  expiresAt: string;
+  userAgent: string | null;
+  /** the session of the browser that made this request */
+  current: boolean;
+}
+
+/** `userId`'s live sessions, this browser's first, then newest first. */
+export async function listSessions(userId: string, request: Request): Promise<AccountSession[]> {
+  const currentHash = currentTokenHash(request);
+  const rows = await db
+    .selectFrom("sessions")
+    .select(["id", "token_hash", "created_at", "expires_at", "user_agent"])
+    .where("user_id", "=", userId)
+    .where("expires_at", ">", Date.now())
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .execute();
+  const sessions = rows.map((row) => ({
+    id: row.id,
+    createdAt: new Date(row.created_at).toISOString(),
+    expiresAt: new Date(row.expires_at).toISOString(),
+    userAgent: row.user_agent,
+    current: row.token_hash === currentHash,
+  }));
+  return [...sessions.filter((s) => s.current), ...sessions.filter((s) => !s.current)];
+}
+
+/**
+ * Ends one of `userId`'s sessions. Says whether it was this browser's own
+ * ("current": the caller must also clear the cookie), another one ("other"),
+ * or not one of this user's sessions at all (null: nothing changed).
+ */
+export async function revokeSession(userId: string, sessionId: string, request: Request): Promise<"current" | "other" | null> {
+  const row = await db.transaction().execute((trx) =>
+    trx
+      .deleteFrom("sessions")
+      .where("user_id", "=", userId)
+      .where("id", "=", sessionId)
+      .returning("token_hash")
+      .executeTakeFirst(),
+  );
+  if (!row) return null;
+  return row.token_hash === currentTokenHash(request) ? "current" : "other";
+}
+
+/** Ends every session of `userId`, this browser's included; returns how many. */
+export async function revokeAllSessions(userId: string): Promise<number> {
+  const result = await db.transaction().execute((trx) =>
+    trx.deleteFrom("sessions").where("user_id", "=", userId).executeTakeFirst(),
+  );
+  return Number(result.numDeletedRows);
 }

@@ -1,10 +1,11 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
 import { deleteContact, getContact } from "~/contacts/contacts.server";
 import { GeneralErrorBoundary } from "~/components/error-page";
 import { SubmitButton } from "~/components/submit-button";
 import { redirectWithFlash } from "~/http/flash.server";
+import { consumeRateLimit, RATE_LIMITS, retryAfterHeaders, tooManyRequests } from "~/http/rate-limit.server";
 import { notFound, requireIdParam } from "~/http/responses.server";
 
 // Deleting has its own page, so it works with a plain form and no JavaScript.
@@ -17,10 +18,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const deleted = await deleteContact(user.id, requireIdParam(params.contactId));
+  const id = requireIdParam(params.contactId);
+  const limit = await consumeRateLimit(RATE_LIMITS.contactWritesPerUser, user.id);
+  if (limit.limited) return data({ error: limit.message }, tooManyRequests(limit));
+  const deleted = await deleteContact(user.id, id);
   if (!deleted) notFound("No such contact");
   return redirectWithFlash(request, "/contacts", `Deleted ${deleted.name}.`);
 }
+
+export const headers = retryAfterHeaders;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Delete ${data.contact.name}? · Cardfile` : "Contact not found · Cardfile" },
@@ -28,12 +34,18 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export default function DeleteContactPage() {
   const { contact } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
   return (
     <section className="narrow" aria-labelledby="delete-title">
       <h1 id="delete-title">Delete {contact.name}?</h1>
       <p>
         {contact.name} ({contact.email}) will be removed from your contacts.
       </p>
+      {actionData?.error ? (
+        <p className="form-error" role="alert">
+          {actionData.error}
+        </p>
+      ) : null}
       <Form method="post" className="actions">
         <SubmitButton pendingLabel="Deleting…" className="danger">
           Delete contact

@@ -7,6 +7,7 @@ import { ContactFormSchema, DUPLICATE_EMAIL_MESSAGE } from "~/contacts/contact-s
 import { getContact, updateContact } from "~/contacts/contacts.server";
 import { GeneralErrorBoundary } from "~/components/error-page";
 import { redirectWithFlash } from "~/http/flash.server";
+import { consumeRateLimit, RATE_LIMITS, retryAfterHeaders, tooManyRequests } from "~/http/rate-limit.server";
 import { notFound, requireIdParam } from "~/http/responses.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -25,6 +26,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (!(await getContact(user.id, id))) notFound("No such contact");
     return data(submission.reply(), { status: 400 });
   }
+  const limit = await consumeRateLimit(RATE_LIMITS.contactWritesPerUser, user.id);
+  if (limit.limited) return data(submission.reply({ formErrors: [limit.message] }), tooManyRequests(limit));
 
   const result = await updateContact(user.id, id, submission.value);
   if (!result.ok && result.reason === "not-found") notFound("No such contact");
@@ -33,6 +36,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   return redirectWithFlash(request, `/contacts/${id}`, `Saved ${result.contact.name}.`);
 }
+
+export const headers = retryAfterHeaders;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Edit ${data.contact.name} · Cardfile` : "Contact not found · Cardfile" },

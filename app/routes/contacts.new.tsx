@@ -7,6 +7,7 @@ import { ContactFormSchema, DUPLICATE_EMAIL_MESSAGE } from "~/contacts/contact-s
 import { createContact } from "~/contacts/contacts.server";
 import { GeneralErrorBoundary } from "~/components/error-page";
 import { redirectWithFlash } from "~/http/flash.server";
+import { consumeRateLimit, RATE_LIMITS, retryAfterHeaders, tooManyRequests } from "~/http/rate-limit.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request);
@@ -17,6 +18,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const submission = parseWithZod(await request.formData(), { schema: ContactFormSchema });
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
+  const limit = await consumeRateLimit(RATE_LIMITS.contactWritesPerUser, user.id);
+  if (limit.limited) return data(submission.reply({ formErrors: [limit.message] }), tooManyRequests(limit));
 
   const result = await createContact(user.id, submission.value);
   if (!result.ok) {
@@ -24,6 +27,8 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   return redirectWithFlash(request, `/contacts/${result.contact.id}`, `Created ${result.contact.name}.`);
 }
+
+export const headers = retryAfterHeaders;
 
 export const meta: MetaFunction = () => [{ title: "New contact · Cardfile" }];
 

@@ -2,10 +2,12 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Link, useActionData, useSearchParams } from "@remix-run/react";
 import { LoginSchema } from "~/auth/auth-schema";
 import { AuthForm } from "~/auth/auth-form";
-import { authenticator, LoginFailed } from "~/auth/authenticator.server";
+import { logIn, LoginFailed } from "~/auth/authenticator.server";
 import { createSession, getUser } from "~/auth/session.server";
 import { safeRedirect } from "~/http/redirect";
+import { retryAfterHeaders } from "~/http/rate-limit.server";
 import { GeneralErrorBoundary } from "~/components/error-page";
+import { clientIpOf } from "~/http/load-context";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getUser(request)) {
@@ -16,16 +18,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 // No guard: anyone may log in, and a signed-in user may log in as someone
 // else (the old session ends in createSession).
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   try {
-    const { user, redirectTo } = await authenticator.authenticate("form", request);
+    const { user, redirectTo } = await logIn(request, clientIpOf(context));
     const cookie = await createSession(request, user.id);
     return redirect(safeRedirect(redirectTo), { status: 303, headers: { "Set-Cookie": cookie } });
   } catch (error) {
-    if (error instanceof LoginFailed) return data(error.reply, { status: error.status });
+    if (error instanceof LoginFailed) return data(error.reply, error.init);
     throw error;
   }
 }
+
+export const headers = retryAfterHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Log in · Cardfile" }];
 

@@ -3,21 +3,35 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Link, useActionData } from "@remix-run/react";
 import { SignupSchema } from "~/auth/auth-schema";
 import { AuthForm } from "~/auth/auth-form";
+import { newPasswordProblem } from "~/auth/password-rules.server";
 import { createSession, requireAnonymous } from "~/auth/session.server";
 import { createUser } from "~/auth/users.server";
 import { redirectWithFlash } from "~/http/flash.server";
+import { consumeRateLimit, RATE_LIMITS, retryAfterHeaders, tooManyRequests } from "~/http/rate-limit.server";
 import { GeneralErrorBoundary } from "~/components/error-page";
+import { clientIpOf } from "~/http/load-context";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request);
   return null;
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   await requireAnonymous(request);
   const submission = parseWithZod(await request.formData(), { schema: SignupSchema });
   if (submission.status !== "success") {
     return data(submission.reply({ hideFields: ["password"] }), { status: 400 });
+  }
+  // Server-only rules: the common-password list never goes to the browser.
+  const passwordProblem = newPasswordProblem(submission.value.email, submission.value.password);
+  if (passwordProblem) {
+    return data(submission.reply({ fieldErrors: { password: [passwordProblem] }, hideFields: ["password"] }), { status: 400 });
+  }
+  // Counted before hashing: every attempt that gets this far costs a hash and
+  // may learn whether an email has an account, created or not.
+  const limit = await consumeRateLimit(RATE_LIMITS.signupsPerAddress, clientIpOf(context));
+  if (limit.limited) {
+    return data(submission.reply({ formErrors: [limit.message], hideFields: ["password"] }), tooManyRequests(limit));
   }
   const result = await createUser(submission.value.email, submission.value.password);
   if (!result.ok) {
@@ -32,6 +46,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const cookie = await createSession(request, result.user.id);
   return redirectWithFlash(request, "/contacts", "Welcome to Cardfile.", { headers: { "Set-Cookie": cookie } });
 }
+
+export const headers = retryAfterHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Sign up · Cardfile" }];
 

@@ -56,7 +56,15 @@ export async function newSession(
   browser: Browser,
   { javaScriptEnabled, viewport }: { javaScriptEnabled: boolean; viewport?: { width: number; height: number } },
 ): Promise<Session> {
-  const context = await browser.newContext({ baseURL, javaScriptEnabled, viewport: viewport ?? { width: 1024, height: 768 } });
+  const context = await browser.newContext({
+    baseURL,
+    javaScriptEnabled,
+    viewport: viewport ?? { width: 1024, height: 768 },
+    // Each session is its own client address (the server trusts the loopback
+    // proxy header): the suite signs up dozens of accounts, more than the
+    // per-address sign-up limit lets one client do.
+    extraHTTPHeaders: { "X-Forwarded-For": `10.${rand()}.${rand()}.${rand()}` },
+  });
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   jsEnabled.set(page, javaScriptEnabled);
@@ -266,4 +274,8 @@ export function useBrowser(): (options: { javaScriptEnabled: boolean; viewport?:
     sessions.push(session);
     return session;
   };
+}
+
+function rand(): number {
+  return Math.floor(Math.random() * 254) + 1;
 }

@@ -113,6 +113,8 @@ export default async function setup(project: TestProject) {
       TZ: process.env.TZ,
       NODE_ENV: "production",
       HOST: "127.0.0.1",
+      // Tests stand in for a proxy: each browser session sends its own X-Forwarded-For.
+      TRUST_PROXY: "loopback",
       PORT: String(port),
       DATABASE_URL: databaseUrl,
     };
