@@ -167,13 +167,15 @@ async function main() {
   /** @type {import("@remix-run/node").ServerBuild} */
   const build = await import(pathToFileURL(path.join(buildDir, "server/index.js")).href);
   // The app's configuration, parsed once (with zod) inside the build.
-  const entry = /** @type {{ config: { PORT: number, HOST?: string, TRUST_PROXY: boolean | number | string }, closeDatabase: () => Promise<void> }} */ (
+  const entry = /** @type {{ config: { PORT: number, HOST?: string, TRUST_PROXY: boolean | number | string }, closeDatabase: () => Promise<void>, startMaintenance: () => () => void }} */ (
     /** @type {unknown} */ (build.entry.module)
   );
   const { PORT, HOST, TRUST_PROXY } = entry.config;
   const app = createApp({ build, trustProxy: TRUST_PROXY, buildDir });
   const listening = () => console.log(`Cardfile listening on http://${HOST ?? "localhost"}:${PORT}`);
   const server = HOST ? app.listen(PORT, HOST, listening) : app.listen(PORT, listening);
+  // Purge expired sessions and old rate-limit counters now and every hour.
+  const stopMaintenance = entry.startMaintenance();
 
   // SIGTERM (and Ctrl-C): stop accepting, let requests in flight finish (up
   // to 10 s), close the database, exit 0.
@@ -182,6 +184,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: finishing requests in flight, then stopping`);
+    stopMaintenance();
     const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
     // Keep-alive connections that finish their request become idle: close
     // them as they do, instead of waiting out the keep-alive timeout.

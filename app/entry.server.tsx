@@ -14,6 +14,7 @@ import { db } from "../db/database.server";
 // server.js reads these from the build: the parsed configuration, and a way
 // to close the database pool when it shuts down.
 export { config } from "~/config.server";
+export { startMaintenance } from "~/maintenance.server";
 export async function closeDatabase(): Promise<void> {
   await db.destroy();
 }

@@ -1,0 +1,34 @@
+import { purgeExpiredSessions } from "~/auth/session.server";
+import { purgeRateLimits } from "~/http/rate-limit.server";
+
+const HOUR = 60 * 60 * 1000;
+const BATCH = 1000;
+
+/** Deletes what has expired, in small batches so no transaction holds the database for long. */
+export async function runMaintenance(now = Date.now()): Promise<{ sessions: number; rateLimits: number }> {
+  let sessions = 0;
+  for (let deleted = BATCH; deleted === BATCH; sessions += deleted) {
+    deleted = await purgeExpiredSessions({ now, limit: BATCH });
+  }
+  const rateLimits = await purgeRateLimits(now);
+  return { sessions, rateLimits };
+}
+
+/**
+ * Runs the clean-up at start-up and then every hour until the returned
+ * function is called (server.js calls it on shutdown). A failed run is logged
+ * and retried at the next tick; it never takes the server down.
+ */
+export function startMaintenance(intervalMs = HOUR): () => void {
+  const run = () =>
+    runMaintenance().then(
+      ({ sessions, rateLimits }) => {
+        if (sessions || rateLimits) console.log(`maintenance: purged ${sessions} expired sessions, ${rateLimits} rate-limit rows`);
+      },
+      (error: unknown) => console.error(`maintenance failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  void run();
+  const timer = setInterval(run, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
