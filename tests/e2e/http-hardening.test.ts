@@ -191,3 +191,32 @@ function rawRequest(method: string, path: string, headers: Record<string, string
     if (!headers["Content-Length"]) req.end();
   });
 }
+
+describe("the client address behind rate limits", () => {
+  const signUp = (base: string, forwardedFor: string) =>
+    fetch(`${base}/signup`, {
+      method: "POST",
+      body: new URLSearchParams({ email: `${Math.random().toString(36).slice(2)}@example.com`, password: "correct horse battery" }),
+      headers: { "X-Forwarded-For": forwardedFor },
+      redirect: "manual",
+    });
+
+  it("is the socket's address unless TRUST_PROXY is set: X-Forwarded-For cannot dodge the sign-up limit", async () => {
+    // One sign-up from 127.0.0.1 happened in beforeAll; the limit is 10 an hour.
+    for (let i = 0; i < 9; i++) expect((await signUp(server.baseURL, `10.9.0.${i}`)).status).toBe(303);
+    const refused = await signUp(server.baseURL, "10.9.1.1");
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+
+  it("is X-Forwarded-For's when TRUST_PROXY trusts the proxy", async () => {
+    const proxied = await startServer({ DATABASE_URL: `file:${join(dir, "http.sqlite")}`, TRUST_PROXY: "loopback" });
+    try {
+      for (let i = 0; i < 10; i++) expect((await signUp(proxied.baseURL, "10.8.0.1")).status).toBe(303);
+      expect((await signUp(proxied.baseURL, "10.8.0.1")).status).toBe(429);
+      expect((await signUp(proxied.baseURL, "10.8.0.2")).status).toBe(303);
+    } finally {
+      await proxied.stop();
+    }
+  });
+});
