@@ -88,14 +88,40 @@ export function bodyProblem(req) {
   if (length === undefined) {
     // Node frames a body by Content-Length; without it (chunked) the size is
     // unknown until read. Every browser form submission sends a length.
-    return req.header("transfer-encoding") ? [411, "Send a Content-Length."] : null;
+    return [411, "Send a Content-Length."];
   }
   if (!/^\d+$/.test(length)) return [400, "Bad Content-Length."];
   if (Number(length) > BODY_LIMIT_BYTES) return [413, `Requests are limited to ${BODY_LIMIT_BYTES / 1024} KB.`];
   const type = (req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-  if (Number(length) > 0 || type) {
-    if (!FORM_TYPES.includes(type)) return [415, "Forms are sent as application/x-www-form-urlencoded or multipart/form-data."];
+  // A body must be a form. An empty one (a bare POST to /logout) may come
+  // without a type; routes that need fields answer 400 when they are missing.
+  if ((Number(length) > 0 || type) && !FORM_TYPES.includes(type)) {
+    return [415, "Forms are sent as application/x-www-form-urlencoded or multipart/form-data."];
   }
+  return null;
+}
+
+const METHODS = ["GET", "HEAD", "POST"];
+const HOST = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?$/;
+
+/**
+ * Why the request line or host cannot make a URL for Remix, as [status,
+ * reason], or null. Browsers only ever send GET, HEAD and POST here, a path,
+ * and a plain host; anything else would otherwise fail inside the adapter
+ * (a 500) or, for `?_data`, fill the log with Remix's warnings.
+ * @param {{ method: string, url: string, hosts: (string | undefined)[], protocol: string }} req
+ * @returns {[number, string] | null}
+ */
+export function requestLineProblem(req) {
+  if (!METHODS.includes(req.method)) return [405, `${req.method} is not supported.`];
+  if (!req.url.startsWith("/") || req.url.startsWith("//")) return [400, "Bad request target."];
+  if (req.protocol !== "http" && req.protocol !== "https") return [400, "Bad forwarded protocol."];
+  for (const host of req.hosts) {
+    if (host === undefined) continue;
+    const match = HOST.exec(host);
+    if (!match || (match[1] !== undefined && Number(match[1]) > 65535)) return [400, "Bad Host header."];
+  }
+  if (/[?&]_data(=|&|$)/.test(req.url)) return [400, "Unsupported request."];
   return null;
 }
 
@@ -126,12 +152,25 @@ export function createApp({ build, trustProxy, buildDir }) {
     next();
   });
 
-  // Refused before anything reads the body or runs an action.
+  // Refused before anything reads the body or runs an action, in this order:
+  // cross-origin writes (403); methods, targets and hosts the Remix adapter
+  // cannot turn into a URL (405/400); bodies too big or not forms (413/411/415).
   app.use((req, res, next) => {
     const request = { method: req.method, origin: `${req.protocol}://${req.get("host")}`, header: (/** @type {string} */ n) => req.get(n) };
-    const crossOrigin = crossOriginProblem(request);
-    if (crossOrigin) {
+    if (crossOriginProblem(request)) {
       res.status(403).type("html").send(plainPage(403, "Request refused", "This form was sent from another site, so Cardfile did not act on it."));
+      return;
+    }
+    const line = requestLineProblem({
+      method: req.method,
+      url: req.originalUrl,
+      // What the Remix adapter builds the URL from: Host, and X-Forwarded-Host when trusted.
+      hosts: [req.get("host") ?? "", trustProxy ? req.get("x-forwarded-host")?.split(",")[0]?.trim() : undefined],
+      protocol: req.protocol,
+    });
+    if (line) {
+      if (line[0] === 405) res.set("Allow", METHODS.join(", "));
+      res.status(line[0]).type("html").send(plainPage(line[0], "Request refused", line[1]));
       return;
     }
     const body = bodyProblem(request);
@@ -158,6 +197,22 @@ export function createApp({ build, trustProxy, buildDir }) {
         clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
       }),
     }),
+  );
+  // Last resort for what fails outside Remix (a path Express cannot decode,
+  // a response that cannot be written): a plain page with the request id,
+  // one log line, never a stack trace in the response.
+  app.use(
+    /** @type {import("express").ErrorRequestHandler} */ (error, req, res, next) => {
+      const status = Number(error?.status ?? error?.statusCode);
+      const clientError = status >= 400 && status < 500;
+      if (!clientError) {
+        console.error(`[request ${res.locals.requestId}] ${req.method} ${req.path} failed: ${error?.stack ?? error}`);
+      }
+      if (res.headersSent) return next(error);
+      const code = clientError ? status : 500;
+      const message = clientError ? "That request could not be understood." : `Something went wrong. Reference: ${res.locals.requestId}`;
+      res.status(code).type("html").send(plainPage(code, clientError ? "Bad request" : "Something went wrong", message));
+    },
   );
   return app;
 }

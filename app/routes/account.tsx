@@ -14,6 +14,7 @@ import { SubmitButton } from "~/components/submit-button";
 import { redirectWithFlash } from "~/http/flash.server";
 import { ID_PATTERN } from "~/http/ids.server";
 import { notFound } from "~/http/responses.server";
+import { readForm } from "~/http/form.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -27,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 // Plain POST forms, one intent each, so every button works without JavaScript.
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = form.get("intent");
 
   if (intent === "revoke-all") {

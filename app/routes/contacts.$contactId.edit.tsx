@@ -9,6 +9,7 @@ import { GeneralErrorBoundary } from "~/components/error-page";
 import { redirectWithFlash } from "~/http/flash.server";
 import { consumeRateLimit, RATE_LIMITS, retryAfterHeaders, tooManyRequests } from "~/http/rate-limit.server";
 import { notFound, requireIdParam } from "~/http/responses.server";
+import { readForm } from "~/http/form.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -20,7 +21,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const id = requireIdParam(params.contactId);
-  const submission = parseWithZod(await request.formData(), { schema: ContactFormSchema });
+  const submission = parseWithZod(await readForm(request), { schema: ContactFormSchema });
   if (submission.status !== "success") {
     // Another account's id must look missing, not invalid: check before answering 400.
     if (!(await getContact(user.id, id))) notFound("No such contact");

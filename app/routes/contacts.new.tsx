@@ -8,6 +8,7 @@ import { createContact } from "~/contacts/contacts.server";
 import { GeneralErrorBoundary } from "~/components/error-page";
 import { redirectWithFlash } from "~/http/flash.server";
 import { consumeRateLimit, RATE_LIMITS, retryAfterHeaders, tooManyRequests } from "~/http/rate-limit.server";
+import { readForm } from "~/http/form.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request);
@@ -16,7 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const submission = parseWithZod(await request.formData(), { schema: ContactFormSchema });
+  const submission = parseWithZod(await readForm(request), { schema: ContactFormSchema });
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
   const limit = await consumeRateLimit(RATE_LIMITS.contactWritesPerUser, user.id);
   if (limit.limited) return data(submission.reply({ formErrors: [limit.message] }), tooManyRequests(limit));

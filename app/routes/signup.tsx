@@ -10,6 +10,7 @@ import { redirectWithFlash } from "~/http/flash.server";
 import { consumeRateLimit, RATE_LIMITS, retryAfterHeaders, tooManyRequests } from "~/http/rate-limit.server";
 import { GeneralErrorBoundary } from "~/components/error-page";
 import { clientIpOf } from "~/http/load-context";
+import { readForm } from "~/http/form.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request);
@@ -18,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireAnonymous(request);
-  const submission = parseWithZod(await request.formData(), { schema: SignupSchema });
+  const submission = parseWithZod(await readForm(request), { schema: SignupSchema });
   if (submission.status !== "success") {
     return data(submission.reply({ hideFields: ["password"] }), { status: 400 });
   }

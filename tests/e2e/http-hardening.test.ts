@@ -177,13 +177,46 @@ describe("request limits", () => {
   });
 });
 
+describe("requests the app cannot make sense of get a 4xx, never a 500", () => {
+  it("answers 405 with Allow to methods browsers never use here", async () => {
+    for (const method of ["PUT", "DELETE", "PATCH", "TRACE"]) {
+      const { status, headers } = await rawRequest(method, "/contacts/new", {}, "");
+      expect(status, method).toBe(405);
+      expect(headers.allow).toBe("GET, HEAD, POST");
+    }
+  });
+
+  it.each(["a b", "127.0.0.1:99999", "[::1", "user@evil.example"])("answers 400 to Host: %s", async (host) => {
+    const { status } = await rawRequest("GET", "/login", { Host: host }, "");
+    expect(status).toBe(400);
+  });
+
+  it("answers 400 to ?_data requests (single fetch does not use them)", async () => {
+    expect((await fetch(`${server.baseURL}/contacts?_data=routes%2Fcontacts._index`, { headers: { Cookie: cookie } })).status).toBe(400);
+  });
+
+  it("answers 400 to a multipart body that cannot be parsed, on every form", async () => {
+    for (const path of ["/login", "/signup", "/contacts/new", `/contacts/${contactId}/edit`, "/account"]) {
+      const signedOut = path === "/login" || path === "/signup";
+      const res = await post(path, "name=x", { "Content-Type": "multipart/form-data; boundary=nope", ...(signedOut ? { Cookie: "" } : {}) });
+      expect(res.status, path).toBe(400);
+    }
+  });
+
+  it("answers 400 to a path Express cannot decode, with the plain page", async () => {
+    const res = await fetch(`${server.baseURL}/contacts/%E0%A4%A/edit`, { headers: { Cookie: cookie } });
+    expect(res.status).toBe(400);
+    expect(await res.text()).not.toContain("    at ");
+  });
+});
+
 /** A request with exactly these headers (fetch would fix up Content-Length and chunking). */
 function rawRequest(method: string, path: string, headers: Record<string, string>, body: string) {
-  return new Promise<{ status: number }>((resolve, reject) => {
+  return new Promise<{ status: number; headers: import("node:http").IncomingHttpHeaders }>((resolve, reject) => {
     const url = new URL(server.baseURL + path);
     const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method, headers: { Cookie: cookie, ...headers } }, (res) => {
       res.resume();
-      resolve({ status: res.statusCode! });
+      resolve({ status: res.statusCode!, headers: res.headers });
     });
     req.on("error", reject);
     req.write(body);

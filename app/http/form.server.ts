@@ -1,0 +1,15 @@
+import { data } from "@remix-run/node";
+
+/**
+ * The request's form fields. A body that cannot be parsed (a multipart body
+ * whose boundary is missing or wrong, a truncated one) is the client's
+ * mistake: 400, not a 500. server.js has already refused bodies that are too
+ * big or not forms at all.
+ */
+export async function readForm(request: Request): Promise<FormData> {
+  try {
+    return await request.formData();
+  } catch {
+    throw data("The form could not be read. Please submit it again.", { status: 400, statusText: "Bad Request" });
+  }
+}
