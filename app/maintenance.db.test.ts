@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "../db/database.server";
-import { createTestUser } from "../tests/factories";
+import { createTestContact, createTestUser } from "../tests/factories";
+import { deleteContact, PURGE_AFTER_MS } from "./contacts/contacts.server";
 import { runMaintenance } from "./maintenance.server";
 
 describe(`maintenance (${process.env.TEST_DIALECT})`, () => {
@@ -20,5 +21,23 @@ describe(`maintenance (${process.env.TEST_DIALECT})`, () => {
     expect(result.sessions).toBeGreaterThanOrEqual(1_200);
     const left = await db.selectFrom("sessions").select("id").where("user_id", "=", user.id).execute();
     expect(left).toHaveLength(5);
+  });
+
+  it("purges contacts deleted 30 days ago or more, and keeps younger deletes and live contacts", async () => {
+    const user = await createTestUser();
+    const now = Date.now();
+    const live = await createTestContact(user.id);
+    const old = await createTestContact(user.id);
+    const recent = await createTestContact(user.id);
+    for (const contact of [old, recent]) await deleteContact(user.id, contact.id);
+    // The rows' time is moved back instead of `now` forward: a purge 30 days
+    // ahead would also take the fresh deletes of tests running beside this one.
+    await db.updateTable("contacts").set({ deleted_at: now - PURGE_AFTER_MS }).where("id", "=", old.id).execute();
+    await db.updateTable("contacts").set({ deleted_at: now - PURGE_AFTER_MS + 60_000 }).where("id", "=", recent.id).execute();
+
+    const result = await runMaintenance(now);
+    expect(result.contacts).toBeGreaterThanOrEqual(1);
+    const left = await db.selectFrom("contacts").select("id").where("owner_id", "=", user.id).execute();
+    expect(left.map((r) => r.id).sort()).toEqual([live.id, recent.id].sort());
   });
 });

@@ -1,17 +1,25 @@
 import { purgeExpiredSessions } from "~/auth/session.server";
+import { purgeDeletedContacts } from "~/contacts/contacts.server";
 import { purgeRateLimits } from "~/http/rate-limit.server";
+import { purgeSubmissions } from "~/http/submissions.server";
 
 const HOUR = 60 * 60 * 1000;
 const BATCH = 1000;
 
 /** Deletes what has expired, in small batches so no transaction holds the database for long. */
-export async function runMaintenance(now = Date.now()): Promise<{ sessions: number; rateLimits: number }> {
+export async function runMaintenance(now = Date.now()): Promise<{ sessions: number; rateLimits: number; submissions: number; contacts: number }> {
   let sessions = 0;
   for (let deleted = BATCH; deleted === BATCH; sessions += deleted) {
     deleted = await purgeExpiredSessions({ now, limit: BATCH });
   }
   const rateLimits = await purgeRateLimits(now);
-  return { sessions, rateLimits };
+  const submissions = await purgeSubmissions(now);
+  // Contacts deleted more than 30 days ago, for good.
+  let contacts = 0;
+  for (let deleted = BATCH; deleted === BATCH; contacts += deleted) {
+    deleted = await purgeDeletedContacts(now, { limit: BATCH });
+  }
+  return { sessions, rateLimits, submissions, contacts };
 }
 
 /**
@@ -22,8 +30,12 @@ export async function runMaintenance(now = Date.now()): Promise<{ sessions: numb
 export function startMaintenance(intervalMs = HOUR): () => void {
   const run = () =>
     runMaintenance().then(
-      ({ sessions, rateLimits }) => {
-        if (sessions || rateLimits) console.log(`maintenance: purged ${sessions} expired sessions, ${rateLimits} rate-limit rows`);
+      ({ sessions, rateLimits, submissions, contacts }) => {
+        if (sessions || rateLimits || submissions || contacts) {
+          console.log(
+            `maintenance: purged ${sessions} expired sessions, ${rateLimits} rate-limit rows, ${submissions} submission keys, ${contacts} deleted contacts`,
+          );
+        }
       },
       (error: unknown) => console.error(`maintenance failed: ${error instanceof Error ? error.message : String(error)}`),
     );

@@ -13,9 +13,10 @@ import {
 import type { ReactNode } from "react";
 import { getUser } from "~/auth/session.server";
 import { GeneralErrorBoundary } from "~/components/error-page";
+import { SubmitButton } from "~/components/submit-button";
 import { useNonce } from "~/components/nonce";
 import { useRequestId } from "~/components/request-id";
-import { takeFlash } from "~/http/flash.server";
+import { takeFlash, type Flash } from "~/http/flash.server";
 import stylesheet from "~/styles.css?url";
 
 export const links: LinksFunction = () => [
@@ -71,17 +72,38 @@ export function Layout({ children }: { children: ReactNode }) {
           ) : null}
         </header>
         <main id="main">
-          {rootData?.flash ? (
-            <p className="flash" role="status">
-              {rootData.flash}
-            </p>
-          ) : null}
+          {rootData?.flash ? <FlashMessage flash={rootData.flash} /> : null}
           {children}
         </main>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>
     </html>
+  );
+}
+
+/**
+ * The one-time message. An Undo sits beside it, not inside: a <form> cannot
+ * be inside a <p>. It is a plain POST form, so it works without JavaScript.
+ */
+function FlashMessage({ flash }: { flash: Flash }) {
+  const error = flash.kind === "error";
+  const message = (
+    <p className={error ? "flash flash-error" : "flash"} role={error ? "alert" : "status"}>
+      {flash.message}
+    </p>
+  );
+  if (!flash.undoContactId) return message;
+  const restore = `/contacts/${flash.undoContactId}/restore`;
+  return (
+    <div className="flash-row">
+      {message}
+      <Form method="post" action={restore}>
+        <SubmitButton action={restore} pendingLabel="Undoing…">
+          Undo
+        </SubmitButton>
+      </Form>
+    </div>
   );
 }
 

@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import {
   CompiledQuery,
   Kysely,
+  type Transaction,
   PostgresDialect,
   SqliteDialect,
   type DatabaseConnection,
@@ -129,3 +130,15 @@ export const dialect: Dialect = dialectOf(config.DATABASE_URL);
 
 /** The one Kysely instance of the process. */
 export const db: Kysely<Database> = createDatabase(config.DATABASE_URL);
+
+/**
+ * Runs `write` in a transaction (BEGIN IMMEDIATE on SQLite), or inside the
+ * caller's when `executor` already is one: a domain write and the record of
+ * its submission key then commit or roll back together.
+ */
+export function inTransaction<T>(
+  executor: Kysely<Database>,
+  write: (trx: Transaction<Database>) => Promise<T>,
+): Promise<T> {
+  return executor.isTransaction ? write(executor as Transaction<Database>) : executor.transaction().execute(write);
+}

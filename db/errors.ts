@@ -6,6 +6,7 @@
 export function isUniqueViolation(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return false;
   const code = (error as { code?: unknown }).code;
-  // better-sqlite3: SQLITE_CONSTRAINT_UNIQUE; pg: SQLSTATE 23505 unique_violation
-  return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "23505";
+  // better-sqlite3: SQLITE_CONSTRAINT_UNIQUE (or _PRIMARYKEY for a primary
+  // key); pg: SQLSTATE 23505 unique_violation, for both.
+  return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "23505";
 }

@@ -16,6 +16,11 @@ describe(`indexes (${process.env.TEST_DIALECT})`, () => {
     expect(await explain(older)).toContain("contacts_owner_created_idx");
   });
 
+  it("finds the oldest deleted contacts for the purge by deleted_at", async () => {
+    const query = db.selectFrom("contacts").select("id").where("deleted_at", "<=", Date.now()).orderBy("deleted_at").limit(1000);
+    expect(await explain(query)).toContain("contacts_deleted_at_idx");
+  });
+
   it("looks sessions up by token hash", async () => {
     const query = db.selectFrom("sessions").select("user_id").where("token_hash", "=", "x");
     expect(await explain(query)).toContain("sessions_token_hash_idx");

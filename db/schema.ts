@@ -5,6 +5,7 @@ import type { Generated, Insertable, Selectable, Updateable } from "kysely";
 // converts them to Date / ISO strings in one place.
 
 export interface Database {
+  submissions: SubmissionsTable;
   users: UsersTable;
   sessions: SessionsTable;
   contacts: ContactsTable;
@@ -46,6 +47,8 @@ interface ContactsTable {
   version: Generated<number>;
   created_at: number;
   updated_at: number;
+  /** when the owner deleted it (epoch ms): hidden everywhere, restorable for 10 minutes, purged after 30 days; null while live */
+  deleted_at: number | null;
 }
 
 /** Only app/http/rate-limit.server.ts reads or writes this table. */
@@ -55,6 +58,20 @@ interface RateLimitsTable {
   /** epoch milliseconds at which this fixed window began */
   window_start: number;
   count: number;
+}
+
+interface SubmissionsTable {
+  user_id: string;
+  /** the hidden `submissionKey` of a rendered form: random, one per render */
+  key: string;
+  /** which form it was rendered for, e.g. "contact:update:<id>" */
+  form: string;
+  /** the first answer: a redirect status and where it pointed */
+  status: number;
+  location: string;
+  /** Set-Cookie lines of that answer (the flash), newline-separated */
+  set_cookie: string | null;
+  created_at: number;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -4,6 +4,7 @@ import { Field } from "~/components/field";
 import { FormError, useSchemaForm } from "~/components/form";
 import { SubmitButton } from "~/components/submit-button";
 import { CONTACT_LIMITS, ContactFormSchema } from "./contact-schema";
+import { SubmissionKey } from "~/components/submission-key";
 
 export interface ContactFormValues {
   name: string;
@@ -22,10 +23,12 @@ export function ContactForm({
   lastResult,
   defaultValue,
   submitLabel,
+  submissionKey,
 }: {
   lastResult?: SubmissionResult<string[]> | null;
   defaultValue?: ContactFormValues;
   submitLabel: string;
+  submissionKey: string;
 }) {
   const { form, fields, firstInvalid } = useSchemaForm(ContactFormSchema, {
     lastResult,
@@ -40,6 +43,7 @@ export function ContactForm({
   return (
     <Form method="post" {...getFormProps(form)} className="stack">
       <FormError form={form} />
+      <SubmissionKey value={submissionKey} />
       <Field meta={fields.name} label="Name" type="text" autoComplete="off" maxLength={CONTACT_LIMITS.name} autoFocus={firstInvalid === "name"} />
       <Field meta={fields.email} label="Email" type="email" autoComplete="off" maxLength={CONTACT_LIMITS.email} autoFocus={firstInvalid === "email"} />
       <Field meta={fields.company} label="Company" type="text" autoComplete="off" maxLength={CONTACT_LIMITS.company} autoFocus={firstInvalid === "company"} />

@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { db } from "../../db/database.server";
+import { db, inTransaction } from "../../db/database.server";
 import { isUniqueViolation } from "../../db/errors";
 import type { ContactRow } from "../../db/schema";
 import { emailKey } from "~/auth/users.server";
@@ -93,6 +93,7 @@ export function pageQuery(ownerId: string, query: string, cursor: Cursor | null)
     .selectFrom("contacts")
     .select(SUMMARY_COLUMNS)
     .where("owner_id", "=", ownerId)
+    .where("deleted_at", "is", null)
     .$if(query !== "", (qb) => qb.where(sql<boolean>`search like ${containsPattern(query)} escape '\\'`))
     .$if(cursor !== null, (qb) =>
       qb.where(({ eb, refTuple, tuple }) =>
@@ -111,6 +112,7 @@ export async function getContact(ownerId: string, id: string): Promise<Contact |
     .select(ALL_COLUMNS)
     .where("owner_id", "=", ownerId)
     .where("id", "=", id)
+    .where("deleted_at", "is", null)
     .executeTakeFirst();
   return row ? toContact(row) : null;
 }
@@ -129,10 +131,10 @@ function columnsFor(input: ContactInput) {
   };
 }
 
-export async function createContact(ownerId: string, input: ContactInput): Promise<WriteResult> {
+export async function createContact(ownerId: string, input: ContactInput, executor = db): Promise<WriteResult> {
   const now = Date.now();
   try {
-    const row = await db.transaction().execute((trx) =>
+    const row = await inTransaction(executor, (trx) =>
       trx
         .insertInto("contacts")
         .values({ id: newId(), owner_id: ownerId, ...columnsFor(input), created_at: now, updated_at: now })
@@ -146,14 +148,15 @@ export async function createContact(ownerId: string, input: ContactInput): Promi
   }
 }
 
-export async function updateContact(ownerId: string, id: string, input: ContactInput): Promise<WriteResult> {
+export async function updateContact(ownerId: string, id: string, input: ContactInput, executor = db): Promise<WriteResult> {
   try {
-    const row = await db.transaction().execute((trx) =>
+    const row = await inTransaction(executor, (trx) =>
       trx
         .updateTable("contacts")
         .set((eb) => ({ ...columnsFor(input), version: eb("version", "+", 1), updated_at: Date.now() }))
         .where("owner_id", "=", ownerId)
         .where("id", "=", id)
+        .where("deleted_at", "is", null)
         .returning(ALL_COLUMNS)
         .executeTakeFirst(),
     );
@@ -164,15 +167,128 @@ export async function updateContact(ownerId: string, id: string, input: ContactI
   }
 }
 
-/** Deletes the owner's contact; its name for the message, or null if there was none. */
-export async function deleteContact(ownerId: string, id: string): Promise<{ name: string } | null> {
-  const row = await db.transaction().execute((trx) =>
+/**
+ * Deletes the owner's contact, softly: it is marked (deleted_at) and hidden
+ * everywhere, restorable for UNDO_WINDOW_MS, purged after PURGE_AFTER_MS.
+ * Its name for the message, or null if there was no live one.
+ */
+export async function deleteContact(ownerId: string, id: string, executor = db): Promise<{ name: string } | null> {
+  const row = await inTransaction(executor, (trx) =>
     trx
-      .deleteFrom("contacts")
+      .updateTable("contacts")
+      .set({ deleted_at: Date.now() })
       .where("owner_id", "=", ownerId)
       .where("id", "=", id)
+      .where("deleted_at", "is", null)
       .returning("name")
       .executeTakeFirst(),
   );
   return row ?? null;
+}
+
+/** How long after a delete its Undo works (checked against deleted_at, not the flash cookie). */
+export const UNDO_WINDOW_MS = 10 * 60 * 1000;
+/** How long a deleted contact is kept before purgeDeletedContacts removes it for good. */
+export const PURGE_AFTER_MS = 30 * 24 * 60 * 60 * 1000;
+
+export type RestoreResult =
+  | { ok: true; contact: Contact }
+  | { ok: false; reason: "not-found" }
+  | { ok: false; reason: "expired"; name: string }
+  /** `takenBy`: the live contact that holds the email now (null if it went again meanwhile) */
+  | { ok: false; reason: "email-taken"; name: string; email: string; takenBy: string | null };
+
+/**
+ * Undoes the delete of the owner's contact, within UNDO_WINDOW_MS of it and
+ * only while no live contact of the owner holds its email. A contact that is
+ * already live counts as restored, so a repeated Undo gets the same answer.
+ * Anything else changes nothing and says why.
+ */
+export async function restoreContact(ownerId: string, id: string, executor = db, now = Date.now()): Promise<RestoreResult> {
+  try {
+    const row = await inTransaction(executor, (trx) =>
+      trx
+        .updateTable("contacts")
+        .set({ deleted_at: null })
+        .where("owner_id", "=", ownerId)
+        .where("id", "=", id)
+        .where("deleted_at", ">", now - UNDO_WINDOW_MS)
+        // Checked in the statement itself, so the usual case never trips the
+        // unique index (a violation would abort a caller's Postgres transaction).
+        .where(({ exists, not, selectFrom }) =>
+          not(
+            exists(
+              selectFrom("contacts as live")
+                .select("live.id")
+                .whereRef("live.owner_id", "=", "contacts.owner_id")
+                .whereRef("live.email_key", "=", "contacts.email_key")
+                .where("live.deleted_at", "is", null),
+            ),
+          ),
+        )
+        .returning(ALL_COLUMNS)
+        .executeTakeFirst(),
+    );
+    if (row) return { ok: true, contact: toContact(row) };
+  } catch (error) {
+    // A live contact with this email committed between the check and the
+    // write: the partial unique index refused. Inside a caller's transaction
+    // that transaction is spoilt (Postgres), so the caller must see the error.
+    if (!isUniqueViolation(error) || executor.isTransaction) throw error;
+    return whyNotRestored(db, ownerId, id, now);
+  }
+  return whyNotRestored(executor, ownerId, id, now);
+}
+
+async function whyNotRestored(executor: typeof db, ownerId: string, id: string, now: number): Promise<RestoreResult> {
+  const row = await executor
+    .selectFrom("contacts")
+    .select([...ALL_COLUMNS, "email_key", "deleted_at"])
+    .where("owner_id", "=", ownerId)
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!row) return { ok: false, reason: "not-found" };
+  if (row.deleted_at === null) return { ok: true, contact: toContact(row) };
+  if (row.deleted_at <= now - UNDO_WINDOW_MS) return { ok: false, reason: "expired", name: row.name };
+  const holder = await executor
+    .selectFrom("contacts")
+    .select("name")
+    .where("owner_id", "=", ownerId)
+    .where("email_key", "=", row.email_key)
+    .where("deleted_at", "is", null)
+    .executeTakeFirst();
+  return { ok: false, reason: "email-taken", name: row.name, email: row.email, takenBy: holder?.name ?? null };
+}
+
+const PURGE_BATCH = 1000;
+
+/**
+ * Removes for good up to `limit` contacts deleted at least PURGE_AFTER_MS
+ * before `now`, oldest first, and says how many went: a periodic job calls it
+ * again while it returns `limit`, so no transaction holds the database long.
+ * The one function here that spans accounts (it is maintenance, like the
+ * session purge); `ownerId` narrows it to one account.
+ */
+export async function purgeDeletedContacts(
+  now = Date.now(),
+  { ownerId, limit = PURGE_BATCH }: { ownerId?: string; limit?: number } = {},
+): Promise<number> {
+  const cutoff = now - PURGE_AFTER_MS;
+  const result = await db.transaction().execute((trx) =>
+    trx
+      .deleteFrom("contacts")
+      // DELETE … LIMIT is not portable; a LIMITed subquery is. Served by contacts_deleted_at_idx.
+      .where("id", "in", (eb) =>
+        eb
+          .selectFrom("contacts")
+          .select("id")
+          .where("deleted_at", "<=", cutoff)
+          .$if(ownerId !== undefined, (qb) => qb.where("owner_id", "=", ownerId!))
+          .orderBy("deleted_at")
+          .limit(limit),
+      )
+      .where("deleted_at", "<=", cutoff)
+      .executeTakeFirst(),
+  );
+  return Number(result.numDeletedRows);
 }

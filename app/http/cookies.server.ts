@@ -1,6 +1,7 @@
 // Two cookies, both HttpOnly and SameSite=Lax: the session token and a
-// one-time flash message. Their values are URL-safe, so no signing or JSON
-// wrapping is needed (the session token is random; there is nothing to sign).
+// one-time flash message. Values are URI-encoded here; no signing is needed
+// (the session token is random, and the flash, a small JSON object written by
+// flash.server.ts, only ever shows its own browser what that browser sent).
 
 export function readCookie(request: Request, name: string): string | null {
   const header = request.headers.get("Cookie");

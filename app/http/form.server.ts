@@ -7,6 +7,9 @@ import { data } from "@remix-run/node";
  * big or not forms at all.
  */
 export async function readForm(request: Request): Promise<FormData> {
+  // server.js lets a POST through without a Content-Type only when its body
+  // is empty (a bare "Log out" or "Delete"): no fields.
+  if (!request.headers.get("Content-Type")) return new FormData();
   try {
     return await request.formData();
   } catch {

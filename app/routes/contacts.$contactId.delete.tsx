@@ -7,23 +7,30 @@ import { SubmitButton } from "~/components/submit-button";
 import { redirectWithFlash } from "~/http/flash.server";
 import { consumeRateLimit, RATE_LIMITS, retryAfterHeaders, tooManyRequests } from "~/http/rate-limit.server";
 import { notFound, requireIdParam } from "~/http/responses.server";
+import { readForm } from "~/http/form.server";
+import { newSubmissionKey, once } from "~/http/submissions.server";
+import { SubmissionKey } from "~/components/submission-key";
 
 // Deleting has its own page, so it works with a plain form and no JavaScript.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const contact = await getContact(user.id, requireIdParam(params.contactId));
   if (!contact) notFound("No such contact");
-  return { contact: { id: contact.id, name: contact.name, email: contact.email } };
+  return { contact: { id: contact.id, name: contact.name, email: contact.email }, submissionKey: newSubmissionKey() };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const id = requireIdParam(params.contactId);
+  const form = await readForm(request);
   const limit = await consumeRateLimit(RATE_LIMITS.contactWritesPerUser, user.id);
   if (limit.limited) return data({ error: limit.message }, tooManyRequests(limit));
-  const deleted = await deleteContact(user.id, id);
-  if (!deleted) notFound("No such contact");
-  return redirectWithFlash(request, "/contacts", `Deleted ${deleted.name}.`);
+  // A repeat of this form's key (double tap, resubmit, retry) gets the first answer, not a 404.
+  return once(user.id, form, `contact:delete:${id}`, async (trx) => {
+    const deleted = await deleteContact(user.id, id, trx);
+    if (!deleted) notFound("No such contact");
+    return redirectWithFlash(request, "/contacts", { message: `Deleted ${deleted.name}.`, undoContactId: id });
+  });
 }
 
 export const headers = retryAfterHeaders;
@@ -33,13 +40,13 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function DeleteContactPage() {
-  const { contact } = useLoaderData<typeof loader>();
+  const { contact, submissionKey } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <section className="narrow" aria-labelledby="delete-title">
       <h1 id="delete-title">Delete {contact.name}?</h1>
       <p>
-        {contact.name} ({contact.email}) will be removed from your contacts.
+        {contact.name} ({contact.email}) will be removed from your contacts. You can undo this for 10 minutes.
       </p>
       {actionData?.error ? (
         <p className="form-error" role="alert">
@@ -47,6 +54,7 @@ export default function DeleteContactPage() {
         </p>
       ) : null}
       <Form method="post" className="actions">
+        <SubmissionKey value={submissionKey} />
         <SubmitButton pendingLabel="Deleting…" className="danger">
           Delete contact
         </SubmitButton>

@@ -10,18 +10,20 @@ import { redirectWithFlash } from "~/http/flash.server";
 import { consumeRateLimit, RATE_LIMITS, retryAfterHeaders, tooManyRequests } from "~/http/rate-limit.server";
 import { notFound, requireIdParam } from "~/http/responses.server";
 import { readForm } from "~/http/form.server";
+import { newSubmissionKey, once } from "~/http/submissions.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const contact = await getContact(user.id, requireIdParam(params.contactId));
   if (!contact) notFound("No such contact");
-  return { contact };
+  return { contact, submissionKey: newSubmissionKey() };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const id = requireIdParam(params.contactId);
-  const submission = parseWithZod(await readForm(request), { schema: ContactFormSchema });
+  const form = await readForm(request);
+  const submission = parseWithZod(form, { schema: ContactFormSchema });
   if (submission.status !== "success") {
     // Another account's id must look missing, not invalid: check before answering 400.
     if (!(await getContact(user.id, id))) notFound("No such contact");
@@ -30,12 +32,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const limit = await consumeRateLimit(RATE_LIMITS.contactWritesPerUser, user.id);
   if (limit.limited) return data(submission.reply({ formErrors: [limit.message] }), tooManyRequests(limit));
 
-  const result = await updateContact(user.id, id, submission.value);
-  if (!result.ok && result.reason === "not-found") notFound("No such contact");
-  if (!result.ok) {
-    return data(submission.reply({ fieldErrors: { email: [DUPLICATE_EMAIL_MESSAGE] } }), { status: 409 });
-  }
-  return redirectWithFlash(request, `/contacts/${id}`, `Saved ${result.contact.name}.`);
+  // A repeat of this form's key (double tap, resubmit, retry) gets the first answer.
+  return once(user.id, form, `contact:update:${id}`, async (trx) => {
+    const result = await updateContact(user.id, id, submission.value, trx);
+    if (!result.ok && result.reason === "not-found") notFound("No such contact");
+    if (!result.ok) {
+      return data(submission.reply({ fieldErrors: { email: [DUPLICATE_EMAIL_MESSAGE] } }), { status: 409 });
+    }
+    return redirectWithFlash(request, `/contacts/${id}`, `Saved ${result.contact.name}.`);
+  });
 }
 
 export const headers = retryAfterHeaders;
@@ -45,7 +50,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function EditContactPage() {
-  const { contact } = useLoaderData<typeof loader>();
+  const { contact, submissionKey } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   return (
     <section className="narrow" aria-labelledby="edit-title">
@@ -53,7 +58,7 @@ export default function EditContactPage() {
         <Link to={`/contacts/${contact.id}`}>← {contact.name}</Link>
       </p>
       <h1 id="edit-title">Edit {contact.name}</h1>
-      <ContactForm lastResult={lastResult} defaultValue={contact} submitLabel="Save changes" />
+      <ContactForm lastResult={lastResult} defaultValue={contact} submitLabel="Save changes" submissionKey={submissionKey} />
     </section>
   );
 }

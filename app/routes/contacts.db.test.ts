@@ -52,7 +52,7 @@ describe(`contact routes (${process.env.TEST_DIALECT})`, () => {
 
       // The root loader shows the flash once and clears it.
       const rootRes = await call(root.loader, get(`/contacts/${id}`, `${cookie}; ${flash}`));
-      expect(rootRes.data.flash).toBe("Created Mary Jackson.");
+      expect(rootRes.data.flash).toEqual({ message: "Created Mary Jackson." });
       expect(rootRes.headers.getSetCookie()[0]).toMatch(/^cardfile_flash=; .*Max-Age=0/);
     });
 
@@ -153,8 +153,15 @@ describe(`contact routes (${process.env.TEST_DIALECT})`, () => {
       const res = await call(remove.action, post(`/contacts/${contact.id}/delete`, {}, cookie), { contactId: contact.id });
       expect(res.status).toBe(303);
       expect(res.location).toBe("/contacts");
-      expect(decodeURIComponent(cookieFrom(res.headers, "cardfile_flash")!)).toContain("Deleted Short Lived.");
+      const flash = cookieFrom(res.headers, "cardfile_flash")!;
+      expect(decodeURIComponent(flash)).toContain("Deleted Short Lived.");
+      // The next page shows the message with an Undo for this contact.
+      const rootRes = await call(root.loader, get("/contacts", `${cookie}; ${flash}`));
+      expect(rootRes.data.flash).toEqual({ message: "Deleted Short Lived.", undoContactId: contact.id });
       expect((await call(detail.loader, get(`/contacts/${contact.id}`, cookie), { contactId: contact.id })).status).toBe(404);
+      // Soft: the row stays, marked, until the purge (docs/decisions/0015).
+      const row = await db.selectFrom("contacts").select("deleted_at").where("id", "=", contact.id).executeTakeFirstOrThrow();
+      expect(row.deleted_at).toBeGreaterThan(0);
     });
   });
 

@@ -1,6 +1,6 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useActionData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
 import { ContactForm } from "~/contacts/contact-form";
 import { ContactFormSchema, DUPLICATE_EMAIL_MESSAGE } from "~/contacts/contact-schema";
@@ -9,24 +9,29 @@ import { GeneralErrorBoundary } from "~/components/error-page";
 import { redirectWithFlash } from "~/http/flash.server";
 import { consumeRateLimit, RATE_LIMITS, retryAfterHeaders, tooManyRequests } from "~/http/rate-limit.server";
 import { readForm } from "~/http/form.server";
+import { newSubmissionKey, once } from "~/http/submissions.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request);
-  return null;
+  return { submissionKey: newSubmissionKey() };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const submission = parseWithZod(await readForm(request), { schema: ContactFormSchema });
+  const form = await readForm(request);
+  const submission = parseWithZod(form, { schema: ContactFormSchema });
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
   const limit = await consumeRateLimit(RATE_LIMITS.contactWritesPerUser, user.id);
   if (limit.limited) return data(submission.reply({ formErrors: [limit.message] }), tooManyRequests(limit));
 
-  const result = await createContact(user.id, submission.value);
-  if (!result.ok) {
-    return data(submission.reply({ fieldErrors: { email: [DUPLICATE_EMAIL_MESSAGE] } }), { status: 409 });
-  }
-  return redirectWithFlash(request, `/contacts/${result.contact.id}`, `Created ${result.contact.name}.`);
+  // A repeat of this form's key (double tap, resubmit, retry) gets the first answer.
+  return once(user.id, form, "contact:create", async (trx) => {
+    const result = await createContact(user.id, submission.value, trx);
+    if (!result.ok) {
+      return data(submission.reply({ fieldErrors: { email: [DUPLICATE_EMAIL_MESSAGE] } }), { status: 409 });
+    }
+    return redirectWithFlash(request, `/contacts/${result.contact.id}`, `Created ${result.contact.name}.`);
+  });
 }
 
 export const headers = retryAfterHeaders;
@@ -34,6 +39,7 @@ export const headers = retryAfterHeaders;
 export const meta: MetaFunction = () => [{ title: "New contact · Cardfile" }];
 
 export default function NewContactPage() {
+  const { submissionKey } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   return (
     <section className="narrow" aria-labelledby="new-title">
@@ -41,7 +47,7 @@ export default function NewContactPage() {
         <Link to="/contacts">← Contacts</Link>
       </p>
       <h1 id="new-title">New contact</h1>
-      <ContactForm lastResult={lastResult} submitLabel="Create contact" />
+      <ContactForm lastResult={lastResult} submitLabel="Create contact" submissionKey={submissionKey} />
     </section>
   );
 }

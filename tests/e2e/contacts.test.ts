@@ -235,6 +235,26 @@ describe.each([{ js: false }, { js: true }])("contacts, JavaScript $js", ({ js }
     await expectText(flash(page), "Deleted Ada Lovelace.");
     expect(await listedNames(page)).toEqual(["Charles Babbage"]);
 
+    // Undo is a plain POST form beside the message; it brings the contact back.
+    const undoForm = page.locator("form", { has: page.getByRole("button", { name: "Undo" }) });
+    expect(await undoForm.getAttribute("method")).toBe("post");
+    expect(await undoForm.getAttribute("action")).toBe(`/contacts/${id}/restore`);
+    const undone = await submit(page, page.getByRole("button", { name: "Undo" }));
+    if (undone) expect(undone.status()).toBe(303);
+    await waitForPath(page, "/contacts");
+    await expectText(flash(page), "Restored Ada Lovelace.");
+    // Sorted: both were created within moments, and the DB tests check the exact place.
+    expect((await listedNames(page)).sort()).toEqual(["Ada Lovelace", "Charles Babbage"]);
+    expect(await page.getByRole("button", { name: "Undo" }).count()).toBe(0);
+
+    // Deleted again, it is gone from every page.
+    await visit(page, `/contacts/${id}/delete`);
+    const again = await submit(page, page.getByRole("button", { name: "Delete contact" }));
+    if (again) expect(again.status()).toBe(303);
+    await waitForPath(page, "/contacts");
+    await expectText(flash(page), "Deleted Ada Lovelace.");
+    expect(await listedNames(page)).toEqual(["Charles Babbage"]);
+
     for (const path of [`/contacts/${id}`, `/contacts/${id}/edit`, `/contacts/${id}/delete`]) {
       const gone = await visit(page, path);
       expect(gone.status(), path).toBe(404);

@@ -520,6 +520,8 @@ describe("fuzzing every loader and action of the production server", () => {
 
   const accounts = {} as Record<AccountKey, Account>;
   const expected = new Map<string, ExpectedContact>();
+  /** Contacts the valid lane deleted: soft deletes, so their rows stay, marked with deleted_at (docs/decisions/0015). */
+  const deleted = new Map<string, ExpectedContact>();
   const results: Result[] = [];
   const validProblems: string[] = [];
   let validCount = 0;
@@ -593,7 +595,11 @@ describe("fuzzing every loader and action of the production server", () => {
   async function remove(owner: Account, id: string | null, status = 303) {
     if (!id) return;
     const result = await valid("POST", `/contacts/${id}/delete`, { cookie: owner.cookie });
-    if (result.status === 303 && expected.get(id)?.owner === owner.key) expected.delete(id);
+    const mine = expected.get(id);
+    if (result.status === 303 && mine?.owner === owner.key) {
+      deleted.set(id, mine);
+      expected.delete(id);
+    }
     expectValid(result, status, `delete ${id} as ${owner.key}`);
   }
 
@@ -1608,7 +1614,7 @@ describe("fuzzing every loader and action of the production server", () => {
       if (r.location !== null && (!r.location.startsWith("/") || r.location.startsWith("//") || r.location.startsWith("/\\"))) problem(r, `redirect off-site to ${r.location}`);
       if (r.spec.category !== "valid") {
         // A malformed request must not have done anything a valid one does.
-        const effect = r.setCookie.find((c) => /^cardfile_session=[^;]+/.test(c) || /^cardfile_flash=(Created|Saved|Deleted|Welcome|Signed)/.test(c));
+        const effect = r.setCookie.find((c) => /^cardfile_session=[^;]+/.test(c) || /^cardfile_flash=(%7B%22message%22%3A%22)?(Created|Saved|Deleted|Restored|Welcome|Signed)/.test(c));
         if (effect) problem(r, `had an effect (Set-Cookie: ${effect.split(";")[0]})`);
       }
     }
@@ -1695,7 +1701,7 @@ describe("fuzzing every loader and action of the production server", () => {
       expect(users.map((u) => u.email)).toEqual(Object.values(accounts).map((a) => a.email).sort());
       const ownerKey = new Map(Object.values(accounts).map((a) => [a.id, a.key]));
 
-      const rows = sqlite.prepare("select id, owner_id, name, email, company, phone, notes, version from contacts").all() as {
+      const allRows = sqlite.prepare("select id, owner_id, name, email, company, phone, notes, version, deleted_at from contacts").all() as {
         id: string;
         owner_id: string;
         name: string;
@@ -1704,11 +1710,16 @@ describe("fuzzing every loader and action of the production server", () => {
         phone: string | null;
         notes: string | null;
         version: number;
+        deleted_at: number | null;
       }[];
-      const actual = Object.fromEntries(
-        rows.map((r) => [r.id, { owner: ownerKey.get(r.owner_id) ?? `unknown owner ${r.owner_id}`, name: r.name, email: r.email, company: r.company, phone: r.phone, notes: r.notes, version: r.version }]),
-      );
-      expect(actual).toEqual(Object.fromEntries(expected));
+      const asExpected = (list: typeof allRows) =>
+        Object.fromEntries(
+          list.map((r) => [r.id, { owner: ownerKey.get(r.owner_id) ?? `unknown owner ${r.owner_id}`, name: r.name, email: r.email, company: r.company, phone: r.phone, notes: r.notes, version: r.version }]),
+        );
+      // Live rows are what the valid lane left; deleted rows are exactly the ones it deleted, unchanged.
+      const rows = allRows.filter((r) => r.deleted_at === null);
+      expect(asExpected(rows)).toEqual(Object.fromEntries(expected));
+      expect(asExpected(allRows.filter((r) => r.deleted_at !== null))).toEqual(Object.fromEntries(deleted));
       // The same, per owner, in the words of the issue: names and emails.
       for (const key of ["A", "B", "C"] as const) {
         const have = rows.filter((r) => ownerKey.get(r.owner_id) === key).map((r) => `${r.name} <${r.email}>`).sort();

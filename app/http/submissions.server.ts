@@ -1,0 +1,124 @@
+import { randomBytes } from "node:crypto";
+import { data } from "@remix-run/node";
+import type { Transaction } from "kysely";
+import { db } from "../../db/database.server";
+import { isUniqueViolation } from "../../db/errors";
+import type { Database } from "../../db/schema";
+
+// Exactly-once form submissions, without JavaScript. Every form that writes
+// carries a hidden one-time key. The first submission of a key claims it, does
+// its write and records its answer (a redirect) in one transaction; a repeat
+// of the key (a double tap, a browser resubmit, a retry after a lost
+// response) changes nothing and gets that first answer back.
+
+export const SUBMISSION_KEY_FIELD = "submissionKey";
+export const SUBMISSION_TTL_MS = 24 * 60 * 60 * 1000;
+const KEY_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+
+/** A fresh key for one rendering of one form. */
+export function newSubmissionKey(): string {
+  return randomBytes(16).toString("base64url");
+}
+
+class NotRecorded<T> extends Error {
+  constructor(readonly response: T) {
+    super("not a success: the claim on the key is rolled back");
+  }
+}
+
+function isRedirect(value: unknown): value is Response {
+  return value instanceof Response && value.status >= 300 && value.status < 400;
+}
+
+function replay(row: { status: number; location: string; set_cookie: string | null }): Response {
+  const headers = new Headers({ Location: row.location });
+  for (const line of row.set_cookie?.split("\n") ?? []) if (line) headers.append("Set-Cookie", line);
+  return new Response(null, { status: row.status, headers });
+}
+
+async function recorded(userId: string, key: string) {
+  return db
+    .selectFrom("submissions")
+    .select(["form", "status", "location", "set_cookie"])
+    .where("user_id", "=", userId)
+    .where("key", "=", key)
+    .executeTakeFirst();
+}
+
+/**
+ * Runs `write` once per (user, key, form). `write` gets the transaction to do
+ * its writes in and returns the action's answer: a redirect is recorded with
+ * the write and replayed for repeats; anything else (a 400, a 409) rolls back
+ * and leaves the key unused, so the user can fix the form and send it again.
+ *
+ * Concurrent repeats: the claim is the first statement of the transaction, so
+ * a second request with the same key waits on the primary key (Postgres) or
+ * on the write lock (SQLite, BEGIN IMMEDIATE) and then finds the answer.
+ * A request without a key is not deduplicated (old pages, API clients), but
+ * its write still commits only if it succeeds.
+ */
+export async function once<T>(
+  userId: string,
+  form: FormData,
+  formName: string,
+  write: (trx: Transaction<Database>) => Promise<T>,
+): Promise<T | Response> {
+  const raw = form.get(SUBMISSION_KEY_FIELD);
+  const key = typeof raw === "string" && KEY_PATTERN.test(raw) ? raw : null;
+  if (key) {
+    const first = await recorded(userId, key);
+    if (first) return answerFor(first, formName);
+  }
+
+  try {
+    return await db.transaction().execute(async (trx) => {
+      if (key) {
+        await trx
+          .insertInto("submissions")
+          .values({ user_id: userId, key, form: formName, status: 0, location: "", set_cookie: null, created_at: Date.now() })
+          .execute();
+      }
+      const response = await write(trx);
+      // Only a success commits. A 400/409 rolls back (on Postgres a failed
+      // statement, such as a duplicate email, has aborted the transaction anyway).
+      if (!isRedirect(response)) throw new NotRecorded(response);
+      if (key) {
+        await trx
+          .updateTable("submissions")
+          .set({
+            status: response.status,
+            location: response.headers.get("Location") ?? "/",
+            set_cookie: response.headers.getSetCookie().join("\n") || null,
+          })
+          .where("user_id", "=", userId)
+          .where("key", "=", key)
+          .execute();
+      }
+      return response;
+    });
+  } catch (error) {
+    if (error instanceof NotRecorded) return error.response as T;
+    if (key && isUniqueViolation(error)) {
+      // Another request with this key committed first: answer as it did.
+      const winner = await recorded(userId, key);
+      if (winner) return answerFor(winner, formName);
+    }
+    throw error;
+  }
+}
+
+function answerFor(row: { form: string; status: number; location: string; set_cookie: string | null }, formName: string) {
+  if (row.form !== formName) {
+    // A key belongs to one form; reusing it elsewhere is a forged or broken request.
+    throw data("This form was already used for something else. Reload the page and try again.", { status: 400 });
+  }
+  return replay(row);
+}
+
+/** Deletes keys older than 24 hours. */
+export async function purgeSubmissions(now = Date.now()): Promise<number> {
+  const result = await db.transaction().execute((trx) =>
+    trx.deleteFrom("submissions").where("created_at", "<", now - SUBMISSION_TTL_MS).executeTakeFirst(),
+  );
+  return Number(result.numDeletedRows);
+}
