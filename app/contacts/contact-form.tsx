@@ -24,11 +24,14 @@ export function ContactForm({
   defaultValue,
   submitLabel,
   submissionKey,
+  version,
 }: {
   lastResult?: SubmissionResult<string[]> | null;
   defaultValue?: ContactFormValues;
   submitLabel: string;
   submissionKey: string;
+  /** the contact's version when editing: the save applies only if it is still current */
+  version?: number;
 }) {
   const { form, fields, firstInvalid } = useSchemaForm(ContactFormSchema, {
     lastResult,
@@ -44,6 +47,7 @@ export function ContactForm({
     <Form method="post" {...getFormProps(form)} className="stack">
       <FormError form={form} />
       <SubmissionKey value={submissionKey} />
+      {version !== undefined ? <input type="hidden" name="version" value={version} /> : null}
       <Field meta={fields.name} label="Name" type="text" autoComplete="off" maxLength={CONTACT_LIMITS.name} autoFocus={firstInvalid === "name"} />
       <Field meta={fields.email} label="Email" type="email" autoComplete="off" maxLength={CONTACT_LIMITS.email} autoFocus={firstInvalid === "email"} />
       <Field meta={fields.company} label="Company" type="text" autoComplete="off" maxLength={CONTACT_LIMITS.company} autoFocus={firstInvalid === "company"} />

@@ -50,7 +50,7 @@ describe(`contacts domain (${process.env.TEST_DIALECT})`, () => {
   it("updates a contact, bumps its version and keeps its creation date", async () => {
     const owner = await createTestUser();
     const contact = await createTestContact(owner.id);
-    const result = await updateContact(owner.id, contact.id, contactInput({ name: "Ada King", email: contact.email }));
+    const result = await updateContact(owner.id, contact.id, contactInput({ name: "Ada King", email: contact.email }), contact.version);
     expect(result.ok && result.contact).toMatchObject({ name: "Ada King", version: 2, createdAt: contact.createdAt });
   });
 
@@ -58,7 +58,7 @@ describe(`contacts domain (${process.env.TEST_DIALECT})`, () => {
     const owner = await createTestUser();
     const first = await createTestContact(owner.id);
     const second = await createTestContact(owner.id);
-    const result = await updateContact(owner.id, second.id, contactInput({ email: first.email.toUpperCase() }));
+    const result = await updateContact(owner.id, second.id, contactInput({ email: first.email.toUpperCase() }), second.version);
     expect(result).toEqual({ ok: false, reason: "duplicate-email" });
     expect(await getContact(owner.id, second.id)).toEqual(second);
   });
@@ -75,7 +75,7 @@ describe(`contacts domain (${process.env.TEST_DIALECT})`, () => {
     const [owner, other] = [await createTestUser(), await createTestUser()];
     const contact = await createTestContact(owner.id);
     expect(await getContact(other.id, contact.id)).toBeNull();
-    expect(await updateContact(other.id, contact.id, contactInput())).toEqual({ ok: false, reason: "not-found" });
+    expect(await updateContact(other.id, contact.id, contactInput(), contact.version)).toEqual({ ok: false, reason: "not-found" });
     expect(await deleteContact(other.id, contact.id)).toBeNull();
     expect((await listContacts(other.id)).contacts).toEqual([]);
     expect(await getContact(owner.id, contact.id)).toEqual(contact);

@@ -106,8 +106,8 @@ export function pageQuery(ownerId: string, query: string, cursor: Cursor | null)
 }
 
 /** The owner's contact with this id, or null (also for another account's). */
-export async function getContact(ownerId: string, id: string): Promise<Contact | null> {
-  const row = await db
+export async function getContact(ownerId: string, id: string, executor = db): Promise<Contact | null> {
+  const row = await executor
     .selectFrom("contacts")
     .select(ALL_COLUMNS)
     .where("owner_id", "=", ownerId)
@@ -118,6 +118,8 @@ export async function getContact(ownerId: string, id: string): Promise<Contact |
 }
 
 export type WriteResult = { ok: true; contact: Contact } | { ok: false; reason: "duplicate-email" | "not-found" };
+
+export type UpdateResult = WriteResult | { ok: false; reason: "conflict"; current: Contact };
 
 function columnsFor(input: ContactInput) {
   return {
@@ -148,19 +150,34 @@ export async function createContact(ownerId: string, input: ContactInput, execut
   }
 }
 
-export async function updateContact(ownerId: string, id: string, input: ContactInput, executor = db): Promise<WriteResult> {
+/**
+ * Saves `input` over the owner's contact if it is still at `expectedVersion`
+ * (the version the edit form was opened at), and bumps the version. The check
+ * is in the UPDATE's WHERE, so two concurrent saves of one version cannot both
+ * win. A stale version gets the contact as it is now, to show the user.
+ */
+export async function updateContact(
+  ownerId: string,
+  id: string,
+  input: ContactInput,
+  expectedVersion: number,
+  executor = db,
+): Promise<UpdateResult> {
   try {
-    const row = await inTransaction(executor, (trx) =>
-      trx
+    return await inTransaction(executor, async (trx) => {
+      const row = await trx
         .updateTable("contacts")
         .set((eb) => ({ ...columnsFor(input), version: eb("version", "+", 1), updated_at: Date.now() }))
         .where("owner_id", "=", ownerId)
         .where("id", "=", id)
         .where("deleted_at", "is", null)
+        .where("version", "=", expectedVersion)
         .returning(ALL_COLUMNS)
-        .executeTakeFirst(),
-    );
-    return row ? { ok: true, contact: toContact(row) } : { ok: false, reason: "not-found" };
+        .executeTakeFirst();
+      if (row) return { ok: true, contact: toContact(row) };
+      const current = await getContact(ownerId, id, trx);
+      return current ? { ok: false, reason: "conflict", current } : { ok: false, reason: "not-found" };
+    });
   } catch (error) {
     if (isUniqueViolation(error)) return { ok: false, reason: "duplicate-email" };
     throw error;

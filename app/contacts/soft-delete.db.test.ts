@@ -32,7 +32,7 @@ describe(`soft delete and undo (${process.env.TEST_DIALECT})`, () => {
     expect((await listContacts(owner.id)).contacts.map((c) => c.id)).toEqual([kept.id]);
     expect((await listContacts(owner.id, { q: "vanishing" })).contacts).toEqual([]);
     expect((await listContacts(owner.id, { q: "gone" })).contacts).toEqual([]);
-    expect(await updateContact(owner.id, gone.id, contactInput({ email: gone.email }))).toEqual({ ok: false, reason: "not-found" });
+    expect(await updateContact(owner.id, gone.id, contactInput({ email: gone.email }), gone.version)).toEqual({ ok: false, reason: "not-found" });
     // A second delete finds nothing live, and does not move deleted_at.
     expect(await deleteContact(owner.id, gone.id)).toBeNull();
     const again = await db.selectFrom("contacts").select("deleted_at").where("id", "=", gone.id).executeTakeFirstOrThrow();
@@ -46,7 +46,7 @@ describe(`soft delete and undo (${process.env.TEST_DIALECT})`, () => {
     const created = await createContact(owner.id, contactInput({ email: "reuse.me@EXAMPLE.com" }));
     expect(created.ok).toBe(true);
     const other = await createTestContact(owner.id);
-    expect((await updateContact(owner.id, other.id, contactInput({ email: "REUSE.ME@example.com" }))).ok).toBe(false);
+    expect((await updateContact(owner.id, other.id, contactInput({ email: "REUSE.ME@example.com" }), other.version)).ok).toBe(false);
   });
 
   it("restores a deleted contact as it was, at its place in the list", async () => {

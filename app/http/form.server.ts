@@ -16,3 +16,14 @@ export async function readForm(request: Request): Promise<FormData> {
     throw data("The form could not be read. Please submit it again.", { status: 400, statusText: "Bad Request" });
   }
 }
+
+/**
+ * For actions whose body is read by a library (remix-auth's FormStrategy):
+ * makes sure it is a readable form first, so a bad one is a 400, not a 500.
+ */
+export async function assertReadableForm(request: Request): Promise<void> {
+  if (!request.headers.get("Content-Type")) {
+    throw data("The form could not be read. Please submit it again.", { status: 400, statusText: "Bad Request" });
+  }
+  await readForm(request.clone());
+}

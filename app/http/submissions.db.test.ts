@@ -81,7 +81,7 @@ describe(`one-time submission keys (${process.env.TEST_DIALECT})`, () => {
     const submissionKey = newSubmissionKey();
     await call(create.action, post("/contacts/new", { name: "First", email: uniqueEmail(), submissionKey }, cookie));
     const contact = await createTestContact(user.id);
-    const res = await call(edit.action, post(`/contacts/${contact.id}/edit`, { name: "Changed", email: contact.email, submissionKey }, cookie), {
+    const res = await call(edit.action, post(`/contacts/${contact.id}/edit`, { name: "Changed", email: contact.email, version: "1", submissionKey }, cookie), {
       contactId: contact.id,
     });
     expect(res.status).toBe(400);
@@ -91,7 +91,7 @@ describe(`one-time submission keys (${process.env.TEST_DIALECT})`, () => {
   it("answers a retried edit with its first answer, bumping the version once", async () => {
     const { user, cookie } = await signedInUser();
     const contact = await createTestContact(user.id);
-    const form = { name: "Edited Once", email: contact.email, submissionKey: newSubmissionKey() };
+    const form = { name: "Edited Once", email: contact.email, version: String(contact.version), submissionKey: newSubmissionKey() };
     const first = await call(edit.action, post(`/contacts/${contact.id}/edit`, form, cookie), { contactId: contact.id });
     const again = await call(edit.action, post(`/contacts/${contact.id}/edit`, form, cookie), { contactId: contact.id });
     expect([first.status, again.status]).toEqual([303, 303]);

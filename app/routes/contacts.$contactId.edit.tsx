@@ -4,13 +4,14 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
 import { ContactForm } from "~/contacts/contact-form";
 import { ContactFormSchema, DUPLICATE_EMAIL_MESSAGE } from "~/contacts/contact-schema";
-import { getContact, updateContact } from "~/contacts/contacts.server";
+import { getContact, updateContact, type Contact } from "~/contacts/contacts.server";
 import { GeneralErrorBoundary } from "~/components/error-page";
 import { redirectWithFlash } from "~/http/flash.server";
 import { consumeRateLimit, RATE_LIMITS, retryAfterHeaders, tooManyRequests } from "~/http/rate-limit.server";
 import { notFound, requireIdParam } from "~/http/responses.server";
 import { readForm } from "~/http/form.server";
 import { newSubmissionKey, once } from "~/http/submissions.server";
+import { formatDate } from "~/components/format";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -24,23 +25,34 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const id = requireIdParam(params.contactId);
   const form = await readForm(request);
   const submission = parseWithZod(form, { schema: ContactFormSchema });
-  if (submission.status !== "success") {
+  const version = parseVersion(form.get("version"));
+  if (submission.status !== "success" || version === null) {
     // Another account's id must look missing, not invalid: check before answering 400.
     if (!(await getContact(user.id, id))) notFound("No such contact");
-    return data(submission.reply(), { status: 400 });
+    return data(submission.reply(version === null ? { formErrors: [STALE_FORM] } : undefined), { status: 400 });
   }
   const limit = await consumeRateLimit(RATE_LIMITS.contactWritesPerUser, user.id);
   if (limit.limited) return data(submission.reply({ formErrors: [limit.message] }), tooManyRequests(limit));
 
-  // A repeat of this form's key (double tap, resubmit, retry) gets the first answer.
+  // A repeat of this form's key (double tap, resubmit, retry) gets the first
+  // answer, so a retried save never reports a conflict with itself.
   return once(user.id, form, `contact:update:${id}`, async (trx) => {
-    const result = await updateContact(user.id, id, submission.value, trx);
-    if (!result.ok && result.reason === "not-found") notFound("No such contact");
-    if (!result.ok) {
-      return data(submission.reply({ fieldErrors: { email: [DUPLICATE_EMAIL_MESSAGE] } }), { status: 409 });
+    const result = await updateContact(user.id, id, submission.value, version, trx);
+    if (result.ok) return redirectWithFlash(request, `/contacts/${id}`, `Saved ${result.contact.name}.`);
+    if (result.reason === "not-found") notFound("No such contact");
+    if (result.reason === "conflict") {
+      // Someone saved this contact after the form was opened: show both, keep what was typed.
+      return data({ ...submission.reply({ formErrors: [CONFLICT] }), conflict: result.current }, { status: 409 });
     }
-    return redirectWithFlash(request, `/contacts/${id}`, `Saved ${result.contact.name}.`);
+    return data(submission.reply({ fieldErrors: { email: [DUPLICATE_EMAIL_MESSAGE] } }), { status: 409 });
   });
+}
+
+const CONFLICT = "This contact was changed since you opened this form.";
+const STALE_FORM = "This form is out of date. Reload the page and make your changes again.";
+
+function parseVersion(value: FormDataEntryValue | null): number | null {
+  return typeof value === "string" && /^[1-9]\d{0,9}$/.test(value) ? Number(value) : null;
 }
 
 export const headers = retryAfterHeaders;
@@ -51,15 +63,59 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export default function EditContactPage() {
   const { contact, submissionKey } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const actionData = useActionData<typeof action>();
+  const conflict = actionData && "conflict" in actionData ? actionData.conflict : null;
   return (
     <section className="narrow" aria-labelledby="edit-title">
       <p className="back">
         <Link to={`/contacts/${contact.id}`}>← {contact.name}</Link>
       </p>
       <h1 id="edit-title">Edit {contact.name}</h1>
-      <ContactForm lastResult={lastResult} defaultValue={contact} submitLabel="Save changes" submissionKey={submissionKey} />
+      {conflict ? <ConflictNotice current={conflict} contactId={contact.id} /> : null}
+      <ContactForm
+        lastResult={actionData}
+        defaultValue={contact}
+        // After a conflict the form holds what the user typed; saving it again
+        // means "mine over theirs", at the version they have now seen.
+        version={conflict ? conflict.version : contact.version}
+        submitLabel={conflict ? "Save mine anyway" : "Save changes"}
+        submissionKey={submissionKey}
+      />
     </section>
+  );
+}
+
+function ConflictNotice({ current, contactId }: { current: Contact; contactId: string }) {
+  const rows: [string, string | null][] = [
+    ["Name", current.name],
+    ["Email", current.email],
+    ["Company", current.company],
+    ["Phone", current.phone],
+    ["Notes", current.notes],
+  ];
+  return (
+    <div className="conflict" role="alert">
+      <p>
+        <strong>This contact was changed since you opened this form</strong> (last saved {formatDate(current.updatedAt)}).
+        Your changes are kept in the form below. Save them over the current version, or drop them.
+      </p>
+      <table>
+        <caption>The contact as it is now</caption>
+        <tbody>
+          {rows.map(([label, value]) => (
+            <tr key={label}>
+              <th scope="row">{label}</th>
+              <td>{value ?? "—"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p>
+        <Link to={`/contacts/${contactId}`} reloadDocument>
+          Drop my changes
+        </Link>
+      </p>
+    </div>
   );
 }
 

@@ -116,7 +116,7 @@ describe(`contact routes (${process.env.TEST_DIALECT})`, () => {
       const contact = await createTestContact(user.id);
       const res = await call(
         edit.action,
-        post(`/contacts/${contact.id}/edit`, { name: "Ada King", email: contact.email, company: "", phone: "", notes: "Countess\nof Lovelace" }, cookie),
+        post(`/contacts/${contact.id}/edit`, { name: "Ada King", email: contact.email, company: "", phone: "", notes: "Countess\nof Lovelace", version: "1" }, cookie),
         { contactId: contact.id },
       );
       expect(res.status).toBe(303);
@@ -138,7 +138,7 @@ describe(`contact routes (${process.env.TEST_DIALECT})`, () => {
       const { user, cookie } = await signedInUser();
       const a = await createTestContact(user.id);
       const b = await createTestContact(user.id);
-      const res = await call(edit.action, post(`/contacts/${b.id}/edit`, { name: b.name, email: a.email }, cookie), { contactId: b.id });
+      const res = await call(edit.action, post(`/contacts/${b.id}/edit`, { name: b.name, email: a.email, version: String(b.version) }, cookie), { contactId: b.id });
       expect(res.status).toBe(409);
       expect(res.data.error.email).toHaveLength(1);
     });

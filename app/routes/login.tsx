@@ -8,7 +8,7 @@ import { safeRedirect } from "~/http/redirect";
 import { retryAfterHeaders } from "~/http/rate-limit.server";
 import { GeneralErrorBoundary } from "~/components/error-page";
 import { clientIpOf } from "~/http/load-context";
-import { readForm } from "~/http/form.server";
+import { assertReadableForm } from "~/http/form.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getUser(request)) {
@@ -20,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 // No guard: anyone may log in, and a signed-in user may log in as someone
 // else (the old session ends in createSession).
 export async function action({ request, context }: ActionFunctionArgs) {
-  await readForm(request.clone()); // an unreadable body is a 400 (remix-auth reads the original)
+  await assertReadableForm(request); // remix-auth reads the body itself: a bad one must be a 400
   try {
     const { user, redirectTo } = await logIn(request, clientIpOf(context));
     const cookie = await createSession(request, user.id);

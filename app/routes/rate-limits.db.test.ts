@@ -138,7 +138,7 @@ describe(`contact write rate limit (${process.env.TEST_DIALECT})`, () => {
     for (let i = 0; i < 60; i++) await consumeRateLimit(RATE_LIMITS.contactWritesPerUser, user.id);
     const params = { contactId: contact.id };
 
-    const form = typed();
+    const form = { ...typed(), version: String(contact.version) };
     const edited = await call(edit.action, post(`/contacts/${contact.id}/edit`, form, cookie), params);
     expect(edited.status).toBe(429);
     expect(edited.headers.get("Retry-After")).toBe(secondsLeft(MINUTE));
