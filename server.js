@@ -5,6 +5,7 @@
 // before Remix reads them, give each request an id and CSP nonce, or shut down
 // gracefully.
 import { createRequestHandler } from "@remix-run/express";
+import compression from "compression";
 import express from "express";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
@@ -181,6 +182,9 @@ export function createApp({ build, trustProxy, buildDir }) {
     }
     next();
   });
+
+  // br or gzip, as the client accepts: pages, data and assets cost far less on a slow link.
+  app.use(compression());
 
   const client = path.join(buildDir, "client");
   // Hashed file names: a changed file gets a new URL, so cache forever.

@@ -29,8 +29,13 @@ export const handleError: HandleErrorFunction = (error, { request, context }) =>
 // Retry-After as documents when the database is unavailable.
 export const handleDataRequest: HandleDataRequestFunction = (response) => {
   if (response.status === 503) response.headers.set("Retry-After", String(RETRY_AFTER_SECONDS));
+  if (!response.headers.has("Cache-Control")) response.headers.set("Cache-Control", PAGE_CACHE_CONTROL);
   return response;
 };
+
+// Pages and their data are per user and change with every write: a browser
+// or proxy may keep a copy but must ask again before using it.
+const PAGE_CACHE_CONTROL = "private, no-cache";
 
 export default function handleRequest(
   request: Request,
@@ -44,6 +49,7 @@ export default function handleRequest(
   const waitForAll = isbot(request.headers.get("user-agent") ?? "");
   const requestId = responseStatusCode >= 500 ? loadContext.requestId : undefined;
   if (responseStatusCode === 503) responseHeaders.set("Retry-After", String(RETRY_AFTER_SECONDS));
+  if (!responseHeaders.has("Cache-Control")) responseHeaders.set("Cache-Control", PAGE_CACHE_CONTROL);
   const nonce = loadContext.cspNonce; // undefined under the dev server: no CSP there
 
   return new Promise<Response>((resolve, reject) => {

@@ -111,6 +111,30 @@ describe("headers on every response", () => {
   });
 });
 
+describe("small responses on a slow link", () => {
+  it.each([
+    ["br, gzip", "br"],
+    ["gzip", "gzip"],
+  ])("compresses pages, data and assets for Accept-Encoding: %s", async (accept, encoding) => {
+    const page = await fetch(`${server.baseURL}/contacts`, { headers: { Cookie: cookie, "Accept-Encoding": accept } });
+    expect(page.headers.get("content-encoding")).toBe(encoding);
+    const html = await page.text(); // fetch decodes it
+    expect(html).toContain("<h1");
+    const asset = /href="(\/assets\/[^"]+\.js)"/.exec(html)![1]!;
+    const js = await fetch(server.baseURL + asset, { headers: { "Accept-Encoding": accept } });
+    expect(js.headers.get("content-encoding")).toBe(encoding);
+    const data = await fetch(`${server.baseURL}/contacts.data`, { headers: { Cookie: cookie, "Accept-Encoding": accept } });
+    expect(data.headers.get("content-encoding")).toBe(encoding);
+  });
+
+  it("marks pages and their data private, revalidated on every use", async () => {
+    for (const path of ["/contacts", "/contacts.data", "/login"]) {
+      const res = await fetch(server.baseURL + path, { headers: path === "/login" ? {} : { Cookie: cookie } });
+      expect(res.headers.get("cache-control"), path).toBe("private, no-cache");
+    }
+  });
+});
+
 describe("cross-origin writes are refused before any action runs", () => {
   async function contactName() {
     const html = await (await fetch(`${server.baseURL}/contacts/${contactId}`, { headers: { Cookie: cookie } })).text();
