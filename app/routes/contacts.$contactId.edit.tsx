@@ -42,13 +42,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (result.reason === "not-found") notFound("No such contact");
     if (result.reason === "conflict") {
       // Someone saved this contact after the form was opened: show both, keep what was typed.
-      return data({ ...submission.reply({ formErrors: [CONFLICT] }), conflict: result.current }, { status: 409 });
+      // (The notice says what happened; the form holds no field error.)
+      return data({ ...submission.reply(), conflict: result.current }, { status: 409 });
     }
     return data(submission.reply({ fieldErrors: { email: [DUPLICATE_EMAIL_MESSAGE] } }), { status: 409 });
   });
 }
 
-const CONFLICT = "This contact was changed since you opened this form.";
 const STALE_FORM = "This form is out of date. Reload the page and make your changes again.";
 
 function parseVersion(value: FormDataEntryValue | null): number | null {
