@@ -9,6 +9,7 @@ import {
   Scripts,
   ScrollRestoration,
   useRouteLoaderData,
+  type ShouldRevalidateFunction,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { getUser } from "~/auth/session.server";
@@ -18,6 +19,7 @@ import { useNonce } from "~/components/nonce";
 import { useRequestId } from "~/components/request-id";
 import { takeFlash, type Flash } from "~/http/flash.server";
 import stylesheet from "~/styles.css?url";
+import { lostSubmission } from "~/components/network";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
@@ -33,8 +35,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 // The header shows who is signed in and the flash message belongs to one
-// page: re-read both on every navigation, not only after actions.
-export const shouldRevalidate = () => true;
+// page: re-read both on every navigation, not only after actions, except
+// after a submission lost on the network (see keepFormOnNetworkFailure).
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult }) => !lostSubmission(actionResult);
 
 export function Layout({ children }: { children: ReactNode }) {
   const rootData = useRouteLoaderData<typeof loader>("root");

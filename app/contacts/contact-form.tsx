@@ -25,6 +25,7 @@ export function ContactForm({
   submitLabel,
   submissionKey,
   version,
+  networkFailure,
 }: {
   lastResult?: SubmissionResult<string[]> | null;
   defaultValue?: ContactFormValues;
@@ -32,6 +33,8 @@ export function ContactForm({
   submissionKey: string;
   /** the contact's version when editing: the save applies only if it is still current */
   version?: number;
+  /** the submission never got an answer (offline): say so, keep every typed value */
+  networkFailure?: string | null;
 }) {
   const { form, fields, firstInvalid } = useSchemaForm(ContactFormSchema, {
     lastResult,
@@ -45,7 +48,13 @@ export function ContactForm({
 
   return (
     <Form method="post" {...getFormProps(form)} className="stack">
-      <FormError form={form} />
+      {networkFailure ? (
+        <p className="form-error" role="alert">
+          {networkFailure}
+        </p>
+      ) : (
+        <FormError form={form} />
+      )}
       <SubmissionKey value={submissionKey} />
       {version !== undefined ? <input type="hidden" name="version" value={version} /> : null}
       <Field meta={fields.name} label="Name" type="text" autoComplete="off" maxLength={CONTACT_LIMITS.name} autoFocus={firstInvalid === "name"} />

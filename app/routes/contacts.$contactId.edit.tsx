@@ -1,6 +1,6 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, type ClientActionFunctionArgs, type ShouldRevalidateFunction } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
 import { ContactForm } from "~/contacts/contact-form";
 import { ContactFormSchema, DUPLICATE_EMAIL_MESSAGE } from "~/contacts/contact-schema";
@@ -12,6 +12,7 @@ import { notFound, requireIdParam } from "~/http/responses.server";
 import { readForm } from "~/http/form.server";
 import { newSubmissionKey, once } from "~/http/submissions.server";
 import { formatDate } from "~/components/format";
+import { keepFormOnNetworkFailure, lostSubmission } from "~/components/network";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -55,6 +56,12 @@ function parseVersion(value: FormDataEntryValue | null): number | null {
   return typeof value === "string" && /^[1-9]\d{0,9}$/.test(value) ? Number(value) : null;
 }
 
+// With JavaScript: a submission lost on the network keeps the form and says so.
+export const clientAction = ({ serverAction }: ClientActionFunctionArgs) => keepFormOnNetworkFailure(serverAction<typeof action>);
+
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) =>
+  !lostSubmission(actionResult) && defaultShouldRevalidate;
+
 export const headers = retryAfterHeaders;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -63,8 +70,10 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export default function EditContactPage() {
   const { contact, submissionKey } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
-  const conflict = actionData && "conflict" in actionData ? actionData.conflict : null;
+  const actionData = useActionData<typeof clientAction>();
+  const networkFailure = actionData && "networkFailure" in actionData ? actionData.networkFailure : null;
+  const result = actionData && !("networkFailure" in actionData) ? actionData : undefined;
+  const conflict = result && "conflict" in result ? result.conflict : null;
   return (
     <section className="narrow" aria-labelledby="edit-title">
       <p className="back">
@@ -73,7 +82,8 @@ export default function EditContactPage() {
       <h1 id="edit-title">Edit {contact.name}</h1>
       {conflict ? <ConflictNotice current={conflict} contactId={contact.id} /> : null}
       <ContactForm
-        lastResult={actionData}
+        lastResult={result}
+        networkFailure={networkFailure}
         defaultValue={contact}
         // After a conflict the form holds what the user typed; saving it again
         // means "mine over theirs", at the version they have now seen.

@@ -1,6 +1,6 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, type ClientActionFunctionArgs, type ShouldRevalidateFunction } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
 import { ContactForm } from "~/contacts/contact-form";
 import { ContactFormSchema, DUPLICATE_EMAIL_MESSAGE } from "~/contacts/contact-schema";
@@ -10,6 +10,7 @@ import { redirectWithFlash } from "~/http/flash.server";
 import { consumeRateLimit, RATE_LIMITS, retryAfterHeaders, tooManyRequests } from "~/http/rate-limit.server";
 import { readForm } from "~/http/form.server";
 import { newSubmissionKey, once } from "~/http/submissions.server";
+import { keepFormOnNetworkFailure, lostSubmission } from "~/components/network";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request);
@@ -34,20 +35,28 @@ export async function action({ request }: ActionFunctionArgs) {
   });
 }
 
+// With JavaScript: a submission lost on the network keeps the form and says so.
+export const clientAction = ({ serverAction }: ClientActionFunctionArgs) => keepFormOnNetworkFailure(serverAction<typeof action>);
+
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) =>
+  !lostSubmission(actionResult) && defaultShouldRevalidate;
+
 export const headers = retryAfterHeaders;
 
 export const meta: MetaFunction = () => [{ title: "New contact · Cardfile" }];
 
 export default function NewContactPage() {
   const { submissionKey } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const actionData = useActionData<typeof clientAction>();
+  const networkFailure = actionData && "networkFailure" in actionData ? actionData.networkFailure : null;
+  const lastResult = actionData && !("networkFailure" in actionData) ? actionData : undefined;
   return (
     <section className="narrow" aria-labelledby="new-title">
       <p className="back">
         <Link to="/contacts">← Contacts</Link>
       </p>
       <h1 id="new-title">New contact</h1>
-      <ContactForm lastResult={lastResult} submitLabel="Create contact" submissionKey={submissionKey} />
+      <ContactForm lastResult={lastResult} submitLabel="Create contact" submissionKey={submissionKey} networkFailure={networkFailure} />
     </section>
   );
 }

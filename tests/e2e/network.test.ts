@@ -1,0 +1,61 @@
+import { describe, expect, test } from "vitest";
+import { expectText, fillContactForm, signUp, submit, uniqueEmail, useBrowser, visit, waitForPath } from "./browser";
+
+const open = useBrowser();
+const NETWORK_FAILURE = "Couldn't reach Cardfile. Your changes are kept — Try again.";
+
+async function contactsNamed(page: import("playwright-core").Page, name: string) {
+  await visit(page, `/contacts?q=${encodeURIComponent(name)}`);
+  return page.locator("ol.contact-list li").count();
+}
+
+describe("with JavaScript, a lost submission keeps the form", () => {
+  test("offline mid-submit: the values stay, the retry message shows, and retrying online saves once", async () => {
+    const session = await open({ javaScriptEnabled: true });
+    const { page, context } = session;
+    await signUp(page);
+    await visit(page, "/contacts/new");
+    const name = `Offline ${uniqueEmail().slice(5, 13)}`;
+    await fillContactForm(page, { name, email: uniqueEmail("offline"), company: "Kept Co" });
+
+    await context.setOffline(true);
+    await page.getByRole("button", { name: "Create contact" }).click();
+    await expectText(page.locator("p.form-error[role=alert]"), NETWORK_FAILURE);
+    expect(await page.inputValue("input[name=name]")).toBe(name);
+    expect(await page.inputValue("input[name=company]")).toBe("Kept Co");
+    expect(page.url()).toMatch(/\/contacts\/new$/);
+
+    await context.setOffline(false);
+    await submit(page, page.getByRole("button", { name: "Create contact" }));
+    await waitForPath(page, /^\/contacts\/[A-Za-z0-9_-]{22}$/);
+    expect(await contactsNamed(page, name)).toBe(1);
+    // Chromium logs the failed fetch itself; that one is expected.
+    session.errors.splice(0, session.errors.length, ...session.errors.filter((e) => !/Failed to fetch|ERR_INTERNET_DISCONNECTED/.test(e)));
+  });
+
+  test("an answer lost after the server acted: retrying with the same form creates exactly one contact", async () => {
+    const session = await open({ javaScriptEnabled: true });
+    const { page } = session;
+    await signUp(page);
+    await visit(page, "/contacts/new");
+    const name = `Dropped ${uniqueEmail().slice(5, 13)}`;
+    await fillContactForm(page, { name, email: uniqueEmail("dropped") });
+
+    // Let the first POST reach the server, then drop its answer.
+    let dropped = false;
+    await page.route("**/contacts/new.data*", async (route) => {
+      if (dropped || route.request().method() !== "POST") return route.continue();
+      dropped = true;
+      await route.fetch(); // the server does the work...
+      await route.abort("connectionreset"); // ...and the browser never hears back
+    });
+    await page.getByRole("button", { name: "Create contact" }).click();
+    await expectText(page.locator("p.form-error[role=alert]"), NETWORK_FAILURE);
+    expect(dropped).toBe(true);
+
+    await submit(page, page.getByRole("button", { name: "Create contact" }));
+    await waitForPath(page, /^\/contacts\/[A-Za-z0-9_-]{22}$/);
+    expect(await contactsNamed(page, name)).toBe(1);
+    session.errors.splice(0, session.errors.length, ...session.errors.filter((e) => !/Failed to fetch|ERR_CONNECTION_RESET/.test(e)));
+  });
+});
