@@ -13,6 +13,7 @@ import { LoginSchema, SignupSchema } from "../../app/auth/auth-schema";
 import { ContactFormSchema } from "../../app/contacts/contact-schema";
 import { createDatabase } from "../../db/database.server";
 import { migrateToLatest } from "../../db/migrate";
+import { freePort, tail } from "./spawn-server";
 
 // A fuzz test for every loader and action of the production server: thousands
 // of generated malformed requests (wrong content types, missing and repeated
@@ -439,28 +440,7 @@ async function sendOnce(spec: Spec, port: number): Promise<Result> {
 // ---------------------------------------------------------------------------
 // The server under test
 
-function freePort(): Promise<number> {
-  return new Promise((done, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => done(port));
-    });
-  });
-}
 
-function tail(limit = 200_000) {
-  let text = "";
-  return {
-    push(chunk: Buffer) {
-      text = (text + chunk.toString()).slice(-limit);
-    },
-    get text() {
-      return text;
-    },
-  };
-}
 
 // ---------------------------------------------------------------------------
 // Accounts and the model of what the valid requests wrote
@@ -514,8 +494,8 @@ describe("fuzzing every loader and action of the production server", () => {
   let server: ChildProcess;
   let port: number;
   let baseURL: string;
-  const stdout = tail();
-  const stderr = tail();
+  const stdout = tail(200_000);
+  const stderr = tail(200_000);
   let exitCode: number | null = null;
 
   const accounts = {} as Record<AccountKey, Account>;

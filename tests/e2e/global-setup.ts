@@ -1,12 +1,12 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
 import { createDatabase } from "../../db/database.server";
 import { migrateToLatest } from "../../db/migrate";
+import { freePort, tail } from "./spawn-server";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -16,33 +16,6 @@ declare module "vitest" {
 
 const root = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 const READY_TIMEOUT_MS = 30_000;
-
-/** A port nobody is listening on right now: ask the OS for one, then let it go. */
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      if (address === null || typeof address === "string") return reject(new Error("no port"));
-      server.close(() => resolvePort(address.port));
-    });
-  });
-}
-
-/** Keeps the last `limit` characters of a stream: enough to explain a failure. */
-function tail(limit = 20_000) {
-  let text = "";
-  return {
-    push(chunk: Buffer) {
-      text = (text + chunk.toString()).slice(-limit);
-    },
-    get text() {
-      return text;
-    },
-  };
-}
 
 /** The /assets/… files the server build's manifest names. */
 function referencedAssets(serverBuild: string): string[] {

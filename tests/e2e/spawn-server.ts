@@ -15,6 +15,19 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Keeps the last `limit` characters of a stream: enough to explain a failure. */
+export function tail(limit = 20_000) {
+  let text = "";
+  return {
+    push(chunk: Buffer) {
+      text = (text + chunk.toString()).slice(-limit);
+    },
+    get text() {
+      return text;
+    },
+  };
+}
+
 export interface RunningServer {
   baseURL: string;
   process: ChildProcess;
