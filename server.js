@@ -150,6 +150,16 @@ export function createApp({ build, trustProxy, buildDir }) {
     res.locals.cspNonce = randomBytes(16).toString("base64");
     res.set("X-Request-Id", res.locals.requestId);
     res.set(securityHeaders(res.locals.cspNonce, req.secure));
+    // A 304 tells the browser to reuse its stored page, whose scripts carry
+    // the nonce of the response that stored it; the 304's headers replace the
+    // stored ones, so a fresh policy (a new nonce) would block those scripts.
+    const writeHead = res.writeHead;
+    res.writeHead = /** @type {typeof res.writeHead} */ (
+      function (/** @type {any[]} */ ...args) {
+        if (res.statusCode === 304 || args[0] === 304) res.removeHeader("Content-Security-Policy");
+        return writeHead.apply(res, /** @type {any} */ (args));
+      }
+    );
     next();
   });
 

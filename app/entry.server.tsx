@@ -1,8 +1,10 @@
+import { createHash } from "node:crypto";
 import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext, HandleDataRequestFunction, HandleErrorFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
+import type { ReactElement } from "react";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "~/components/nonce";
 import { RequestIdContext } from "~/components/request-id";
@@ -44,46 +46,106 @@ export default function handleRequest(
   remixContext: EntryContext,
   loadContext: AppLoadContext,
 ) {
-  // Bots and no-JS clients get the whole document at once; browsers get it
-  // streamed as soon as the shell is ready.
-  const waitForAll = isbot(request.headers.get("user-agent") ?? "");
   const requestId = responseStatusCode >= 500 ? loadContext.requestId : undefined;
   if (responseStatusCode === 503) responseHeaders.set("Retry-After", String(RETRY_AFTER_SECONDS));
   if (!responseHeaders.has("Cache-Control")) responseHeaders.set("Cache-Control", PAGE_CACHE_CONTROL);
+  responseHeaders.set("Content-Type", "text/html; charset=utf-8");
   const nonce = loadContext.cspNonce; // undefined under the dev server: no CSP there
+  const app = (
+    <NonceContext.Provider value={nonce ?? ""}>
+      <RequestIdContext.Provider value={requestId}>
+        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+      </RequestIdContext.Provider>
+    </NonceContext.Provider>
+  );
 
+  // A successful GET is rendered whole so that it can carry an ETag: a revisit
+  // of an unchanged page costs a 304 and no body. Other answers (errors, bots
+  // aside) stream as soon as the shell is ready. The pages have no deferred
+  // data, so waiting for all of it costs nothing noticeable.
+  if (request.method === "GET" && responseStatusCode === 200) {
+    return renderWhole(app, nonce).then((html) => {
+      const etag = etagOf(html, nonce);
+      responseHeaders.set("ETag", etag);
+      if (matches(request.headers.get("If-None-Match"), etag)) {
+        // The browser reuses the copy it has. server.js drops this answer's
+        // Content-Security-Policy: its fresh nonce would not match the one
+        // in that copy, and a 304's headers replace the stored ones.
+        responseHeaders.delete("Content-Type");
+        return new Response(null, { status: 304, headers: responseHeaders });
+      }
+      return new Response(html, { status: 200, headers: responseHeaders });
+    });
+  }
+
+  // Bots and no-JS clients get the whole document at once; browsers get it
+  // streamed as soon as the shell is ready.
+  const waitForAll = isbot(request.headers.get("user-agent") ?? "");
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
-    const { pipe, abort } = renderToPipeableStream(
-      <NonceContext.Provider value={nonce ?? ""}>
-        <RequestIdContext.Provider value={requestId}>
-          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
-        </RequestIdContext.Provider>
-      </NonceContext.Provider>,
-      {
-        nonce,
-        [waitForAll ? "onAllReady" : "onShellReady"]() {
-          shellRendered = true;
-          const body = new PassThrough();
-          responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          resolve(
-            new Response(createReadableStreamFromReadable(body), {
-              headers: responseHeaders,
-              status: responseStatusCode,
-            }),
-          );
-          pipe(body);
-        },
-        onShellError(error: unknown) {
-          reject(error);
-        },
-        onError(error: unknown) {
-          responseStatusCode = 500;
-          // Errors after the shell was sent are still worth a log line.
-          if (shellRendered) logServerError(error, request, loadContext.requestId);
-        },
+    const { pipe, abort } = renderToPipeableStream(app, {
+      nonce,
+      [waitForAll ? "onAllReady" : "onShellReady"]() {
+        shellRendered = true;
+        const body = new PassThrough();
+        resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
+        pipe(body);
       },
-    );
+      onShellError(error: unknown) {
+        reject(error);
+      },
+      onError(error: unknown) {
+        responseStatusCode = 500;
+        // Errors after the shell was sent are still worth a log line.
+        if (shellRendered) logServerError(error, request, loadContext.requestId);
+      },
+    });
     setTimeout(abort, ABORT_DELAY);
   });
+}
+
+/** The whole document as a string; rejects if rendering fails (Remix then renders the error page). */
+function renderWhole(app: ReactElement, nonce: string | undefined): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const sink = new PassThrough();
+    sink.on("data", (chunk: Buffer) => chunks.push(chunk));
+    sink.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    sink.on("error", reject);
+    let failed = false;
+    const { pipe, abort } = renderToPipeableStream(app, {
+      nonce,
+      onAllReady() {
+        if (!failed) pipe(sink);
+      },
+      onShellError(error: unknown) {
+        failed = true;
+        reject(error);
+      },
+      onError(error: unknown) {
+        failed = true;
+        reject(error);
+      },
+    });
+    setTimeout(abort, ABORT_DELAY);
+  });
+}
+
+/**
+ * A weak validator of the page as the user sees it: the body with this
+ * request's CSP nonce taken out (it differs on every response, and alone
+ * would make every ETag new). Everything else that differs per render (a
+ * form's one-time submission key) stays in, so such a page is never reused.
+ */
+export function etagOf(html: string, nonce: string | undefined): string {
+  const stable = nonce ? html.split(nonce).join("") : html;
+  return `W/"${createHash("sha256").update(stable).digest("base64url").slice(0, 27)}"`;
+}
+
+/** If-None-Match: a list of tags or `*`; weak comparison, as RFC 9110 asks for GET. */
+export function matches(ifNoneMatch: string | null, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  if (ifNoneMatch.trim() === "*") return true;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, "");
+  return ifNoneMatch.split(",").some((tag) => opaque(tag) === opaque(etag));
 }

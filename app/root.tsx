@@ -8,16 +8,19 @@ import {
   Outlet,
   Scripts,
   ScrollRestoration,
+  useFetcher,
+  useLocation,
   useRouteLoaderData,
   type ShouldRevalidateFunction,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { getUser } from "~/auth/session.server";
 import { GeneralErrorBoundary } from "~/components/error-page";
-import { SubmitButton } from "~/components/submit-button";
 import { useNonce } from "~/components/nonce";
 import { useRequestId } from "~/components/request-id";
 import { takeFlash, type Flash } from "~/http/flash.server";
+import { newSubmissionKey } from "~/http/submissions.server";
+import { SubmissionKey } from "~/components/submission-key";
 import stylesheet from "~/styles.css?url";
 import { lostSubmission } from "~/components/network";
 
@@ -31,7 +34,9 @@ export const meta: MetaFunction = () => [{ title: "Cardfile" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
   const { flash, headers } = takeFlash(request);
-  return data({ user: user ? { email: user.email } : null, flash }, { headers });
+  // The Undo beside a "Deleted …" message is a form that writes: it gets its one-time key.
+  const undoKey = flash?.undoContactId ? newSubmissionKey() : null;
+  return data({ user: user ? { email: user.email } : null, flash, undoKey }, { headers });
 }
 
 // The header shows who is signed in and the flash message belongs to one
@@ -75,7 +80,7 @@ export function Layout({ children }: { children: ReactNode }) {
           ) : null}
         </header>
         <main id="main">
-          {rootData?.flash ? <FlashMessage flash={rootData.flash} /> : null}
+          {rootData?.flash ? <FlashMessage flash={rootData.flash} undoKey={rootData.undoKey} /> : null}
           {children}
         </main>
         <ScrollRestoration nonce={nonce} />
@@ -89,23 +94,36 @@ export function Layout({ children }: { children: ReactNode }) {
  * The one-time message. An Undo sits beside it, not inside: a <form> cannot
  * be inside a <p>. It is a plain POST form, so it works without JavaScript.
  */
-function FlashMessage({ flash }: { flash: Flash }) {
+function FlashMessage({ flash, undoKey }: { flash: Flash; undoKey: string | null }) {
   const error = flash.kind === "error";
+  const location = useLocation();
+  // With JavaScript the Undo is a fetcher, so the list can show the row again
+  // while the request is on its way (see contacts._index); its redirect still
+  // lands on the list with the outcome. Without JavaScript it is a plain form.
+  const undo = useFetcher({ key: `restore:${flash.undoContactId}` });
   const message = (
     <p className={error ? "flash flash-error" : "flash"} role={error ? "alert" : "status"}>
       {flash.message}
     </p>
   );
   if (!flash.undoContactId) return message;
-  const restore = `/contacts/${flash.undoContactId}/restore`;
+  const undoing = undo.state !== "idle";
+  const lost = !undoing && lostSubmission(undo.data);
   return (
     <div className="flash-row">
       {message}
-      <Form method="post" action={restore}>
-        <SubmitButton action={restore} pendingLabel="Undoing…">
-          Undo
-        </SubmitButton>
-      </Form>
+      <undo.Form method="post" action={`/contacts/${flash.undoContactId}/restore`}>
+        {undoKey ? <SubmissionKey value={undoKey} /> : null}
+        <input type="hidden" name="returnTo" value={location.pathname + location.search} />
+        <button type="submit" disabled={undoing} aria-disabled={undoing}>
+          {undoing ? "Undoing…" : "Undo"}
+        </button>
+      </undo.Form>
+      {lost ? (
+        <p className="form-error" role="alert">
+          Couldn't reach Cardfile to undo. Try again.
+        </p>
+      ) : null}
     </div>
   );
 }

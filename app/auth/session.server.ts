@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { redirect } from "@remix-run/node";
 import type { Kysely } from "kysely";
-import { db } from "../../db/database.server";
+import { db, inTransaction } from "../../db/database.server";
 import type { Database } from "../../db/schema";
 import { newId } from "~/http/ids.server";
 import { readCookie, serializeCookie } from "~/http/cookies.server";
@@ -165,8 +165,13 @@ export async function listSessions(userId: string, request: Request): Promise<Ac
  * ("current": the caller must also clear the cookie), another one ("other"),
  * or not one of this user's sessions at all (null: nothing changed).
  */
-export async function revokeSession(userId: string, sessionId: string, request: Request): Promise<"current" | "other" | null> {
-  const row = await db.transaction().execute((trx) =>
+export async function revokeSession(
+  userId: string,
+  sessionId: string,
+  request: Request,
+  executor: Kysely<Database> = db,
+): Promise<"current" | "other" | null> {
+  const row = await inTransaction(executor, (trx) =>
     trx
       .deleteFrom("sessions")
       .where("user_id", "=", userId)
@@ -179,8 +184,8 @@ export async function revokeSession(userId: string, sessionId: string, request: 
 }
 
 /** Ends every session of `userId`, this browser's included; returns how many. */
-export async function revokeAllSessions(userId: string): Promise<number> {
-  const result = await db.transaction().execute((trx) =>
+export async function revokeAllSessions(userId: string, executor: Kysely<Database> = db): Promise<number> {
+  const result = await inTransaction(executor, (trx) =>
     trx.deleteFrom("sessions").where("user_id", "=", userId).executeTakeFirst(),
   );
   return Number(result.numDeletedRows);

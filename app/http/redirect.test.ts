@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { safeRedirect } from "./redirect";
+import { listRedirect, safeRedirect } from "./redirect";
 
 describe("safeRedirect", () => {
   it.each(["/contacts", "/contacts/abc?q=x", "/contacts/new#top"])("follows the same-origin path %s", (to) => {
@@ -20,4 +20,17 @@ describe("safeRedirect", () => {
   ])("refuses %j and goes to /contacts", (to) => {
     expect(safeRedirect(to)).toBe("/contacts");
   });
+});
+
+describe("listRedirect", () => {
+  it.each(["/contacts", "/contacts?q=ada", "/contacts?q=ada&cursor=o%7Cabc"])("goes back to the list page %s", (to) => {
+    expect(listRedirect(to)).toBe(to);
+  });
+
+  it.each([null, "", "/contacts/abc", "/account", "//evil.example/contacts", "https://evil.example/contacts", "/contacts/"])(
+    "sends %j to the first page",
+    (to) => {
+      expect(listRedirect(to)).toBe("/contacts");
+    },
+  );
 });

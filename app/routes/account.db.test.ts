@@ -72,6 +72,22 @@ describe(`account page (${process.env.TEST_DIALECT})`, () => {
     expect(await isSignedIn(cookie)).toBe(true);
   });
 
+  it("answers a repeated sign-out form with its first answer, not a 404", async () => {
+    const { user, cookie } = await signedInUser();
+    await anotherSession(user.id);
+    const page = (await call(account.loader, get("/account", cookie))).data;
+    const other = page.sessions.find((s: { current: boolean }) => !s.current);
+    const form = { intent: "revoke", sessionId: other.id, submissionKey: other.submissionKey };
+    const first = await call(account.action, post("/account", form, cookie));
+    const repeat = await call(account.action, post("/account", form, cookie));
+    expect([first.status, repeat.status]).toEqual([303, 303]);
+    expect(repeat.location).toBe("/account");
+    expect(decodeURIComponent(cookieFrom(repeat.headers, "cardfile_flash")!)).toContain("Signed out of 1 other session");
+    // Every form on the page has its own key.
+    const keys = [page.revokeAllKey, ...page.sessions.map((s: { submissionKey: string }) => s.submissionKey)];
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
   it("signs this device out when its own session is revoked: cookie cleared, 303 to /login", async () => {
     const { user, cookie } = await signedInUser();
     const otherCookie = await anotherSession(user.id);

@@ -15,13 +15,17 @@ import { redirectWithFlash } from "~/http/flash.server";
 import { ID_PATTERN } from "~/http/ids.server";
 import { notFound } from "~/http/responses.server";
 import { readForm } from "~/http/form.server";
+import { newSubmissionKey, once } from "~/http/submissions.server";
+import { SubmissionKey } from "~/components/submission-key";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const sessions = await listSessions(user.id, request);
   return {
     email: user.email,
-    sessions: sessions.map((session) => ({ ...session, device: describeUserAgent(session.userAgent) })),
+    // One key per form: each button is its own submission.
+    sessions: sessions.map((session) => ({ ...session, device: describeUserAgent(session.userAgent), submissionKey: newSubmissionKey() })),
+    revokeAllKey: newSubmissionKey(),
   };
 }
 
@@ -31,11 +35,15 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request);
   const intent = form.get("intent");
 
+  // A repeat of a form's key (double tap, resubmit, retry after a lost answer)
+  // gets the first answer instead of "no such session".
   if (intent === "revoke-all") {
-    const count = await revokeAllSessions(user.id);
-    const ended = count === 1 ? "1 session" : `${count} sessions`;
-    return redirectWithFlash(request, "/login", `Signed out everywhere (${ended} ended).`, {
-      headers: { "Set-Cookie": clearSessionCookie(request) },
+    return once(user.id, form, "account:revoke-all", async (trx) => {
+      const count = await revokeAllSessions(user.id, trx);
+      const ended = count === 1 ? "1 session" : `${count} sessions`;
+      return redirectWithFlash(request, "/login", `Signed out everywhere (${ended} ended).`, {
+        headers: { "Set-Cookie": clearSessionCookie(request) },
+      });
     });
   }
 
@@ -43,14 +51,16 @@ export async function action({ request }: ActionFunctionArgs) {
     const sessionId = form.get("sessionId");
     // Another user's session must look exactly like a missing one.
     if (typeof sessionId !== "string" || !ID_PATTERN.test(sessionId)) notFound("No such session");
-    const revoked = await revokeSession(user.id, sessionId, request);
-    if (!revoked) notFound("No such session");
-    if (revoked === "current") {
-      return redirectWithFlash(request, "/login", "You have been signed out.", {
-        headers: { "Set-Cookie": clearSessionCookie(request) },
-      });
-    }
-    return redirectWithFlash(request, "/account", "Signed out of 1 other session.");
+    return once(user.id, form, `account:revoke:${sessionId}`, async (trx) => {
+      const revoked = await revokeSession(user.id, sessionId, request, trx);
+      if (!revoked) notFound("No such session");
+      if (revoked === "current") {
+        return redirectWithFlash(request, "/login", "You have been signed out.", {
+          headers: { "Set-Cookie": clearSessionCookie(request) },
+        });
+      }
+      return redirectWithFlash(request, "/account", "Signed out of 1 other session.");
+    });
   }
 
   throw data("Unknown intent", { status: 400 });
@@ -59,7 +69,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export const meta: MetaFunction = () => [{ title: "Account · Cardfile" }];
 
 export default function AccountPage() {
-  const { email, sessions } = useLoaderData<typeof loader>();
+  const { email, sessions, revokeAllKey } = useLoaderData<typeof loader>();
   return (
     <section className="narrow" aria-labelledby="account-title">
       <h1 id="account-title">Account</h1>
@@ -79,6 +89,7 @@ export default function AccountPage() {
               Signed in <time dateTime={session.createdAt}>{formatDate(session.createdAt)}</time>
             </span>
             <Form method="post">
+              <SubmissionKey value={session.submissionKey} />
               <input type="hidden" name="intent" value="revoke" />
               <input type="hidden" name="sessionId" value={session.id} />
               <button type="submit" className="link-button" aria-label={`Sign out ${session.device}${session.current ? " (this device)" : ""}`}>
@@ -90,6 +101,7 @@ export default function AccountPage() {
       </ul>
 
       <Form method="post" className="actions">
+        <SubmissionKey value={revokeAllKey} />
         <input type="hidden" name="intent" value="revoke-all" />
         <SubmitButton pendingLabel="Signing out…" className="danger">
           Sign out everywhere

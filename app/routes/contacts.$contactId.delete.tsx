@@ -1,5 +1,13 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import {
+  Form,
+  Link,
+  isRouteErrorResponse,
+  useActionData,
+  useLoaderData,
+  type ClientActionFunctionArgs,
+  type ShouldRevalidateFunction,
+} from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
 import { deleteContact, getContact } from "~/contacts/contacts.server";
 import { GeneralErrorBoundary } from "~/components/error-page";
@@ -10,13 +18,21 @@ import { notFound, requireIdParam } from "~/http/responses.server";
 import { readForm } from "~/http/form.server";
 import { newSubmissionKey, once } from "~/http/submissions.server";
 import { SubmissionKey } from "~/components/submission-key";
+import { keepFormOnNetworkFailure, lostSubmission } from "~/components/network";
+import { listRedirect } from "~/http/redirect";
+import { ALREADY_DELETED, deleteProblem } from "~/contacts/delete-outcome";
 
 // Deleting has its own page, so it works with a plain form and no JavaScript.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const contact = await getContact(user.id, requireIdParam(params.contactId));
   if (!contact) notFound("No such contact");
-  return { contact: { id: contact.id, name: contact.name, email: contact.email }, submissionKey: newSubmissionKey() };
+  return {
+    contact: { id: contact.id, name: contact.name, email: contact.email },
+    submissionKey: newSubmissionKey(),
+    // The list page the Delete link was on (its search and page), to go back to.
+    returnTo: listRedirect(new URL(request.url).searchParams.get("returnTo")),
+  };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -29,9 +45,26 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return once(user.id, form, `contact:delete:${id}`, async (trx) => {
     const deleted = await deleteContact(user.id, id, trx);
     if (!deleted) notFound("No such contact");
-    return redirectWithFlash(request, "/contacts", { message: `Deleted ${deleted.name}.`, undoContactId: id });
+    return redirectWithFlash(request, listRedirect(form.get("returnTo")), { message: `Deleted ${deleted.name}.`, undoContactId: id });
   });
 }
+
+/**
+ * With JavaScript (this page's form, or the list's optimistic Delete): a
+ * request lost on the network, or a contact that is already gone, is an
+ * answer to show beside the form, not an error page.
+ */
+export async function clientAction({ serverAction }: ClientActionFunctionArgs) {
+  try {
+    return await keepFormOnNetworkFailure(serverAction<typeof action>);
+  } catch (error) {
+    if (isRouteErrorResponse(error) && error.status === 404) return { gone: ALREADY_DELETED };
+    throw error;
+  }
+}
+
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) =>
+  !lostSubmission(actionResult) && defaultShouldRevalidate;
 
 export const headers = retryAfterHeaders;
 
@@ -40,21 +73,23 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function DeleteContactPage() {
-  const { contact, submissionKey } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const { contact, submissionKey, returnTo } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof clientAction>();
+  const problem = actionData ? deleteProblem(actionData) : null;
   return (
     <section className="narrow" aria-labelledby="delete-title">
       <h1 id="delete-title">Delete {contact.name}?</h1>
       <p>
         {contact.name} ({contact.email}) will be removed from your contacts. You can undo this for 10 minutes.
       </p>
-      {actionData?.error ? (
+      {problem ? (
         <p className="form-error" role="alert">
-          {actionData.error}
+          {problem}
         </p>
       ) : null}
       <Form method="post" className="actions">
         <SubmissionKey value={submissionKey} />
+        <input type="hidden" name="returnTo" value={returnTo} />
         <SubmitButton pendingLabel="Deleting…" className="danger">
           Delete contact
         </SubmitButton>

@@ -173,4 +173,34 @@ describe(`delete with undo (${process.env.TEST_DIALECT})`, () => {
     expect(await flashOf('{"message":1}')).toBeNull();
     expect(await flashOf('{"message":"Hi","undoContactId":"../../x","kind":"loud"}')).toEqual({ message: "Hi" });
   });
+
+  it("gives the Undo form a one-time key: a repeat gets the first answer, even after a new delete", async () => {
+    const { user, cookie } = await signedInUser();
+    const contact = await createTestContact(user.id, { name: "Twice Undone" });
+    const deleted = await deleteVia(contact.id, cookie);
+    const flash = cookieFrom(deleted.headers, "cardfile_flash");
+    const page = await call(root.loader, get("/contacts", `${cookie}; ${flash}`));
+    const submissionKey = page.data.undoKey as string;
+    expect(submissionKey).toMatch(/^[\w-]{22}$/);
+
+    const send = () => call(restore.action, post(`/contacts/${contact.id}/restore`, { submissionKey }, cookie), { contactId: contact.id });
+    const first = await send();
+    expect(first.status).toBe(303);
+    expect((await flashAfter(first, cookie)).message).toBe("Restored Twice Undone.");
+    // Deleted again in the meantime: an old Undo resent (a retry, a resubmit) does not restore it a second time.
+    await deleteVia(contact.id, cookie);
+    const repeat = await send();
+    expect(repeat.status).toBe(303);
+    expect(repeat.location).toBe(first.location);
+    expect((await flashAfter(repeat, cookie)).message).toBe("Restored Twice Undone.");
+    expect(await deletedAt(contact.id)).not.toBeNull();
+    // A key from another form is refused.
+    const other = await call(restore.action, post(`/contacts/${contact.id}/restore`, { submissionKey }, cookie), { contactId: "x".repeat(22) });
+    expect(other.status).toBe(400);
+  });
+
+  it("offers no Undo key without an Undo", async () => {
+    const { cookie } = await signedInUser();
+    expect((await call(root.loader, get("/contacts", cookie))).data.undoKey).toBeNull();
+  });
 });

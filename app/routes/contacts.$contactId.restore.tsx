@@ -1,14 +1,21 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import type { ClientActionFunctionArgs } from "@remix-run/react";
+import { keepFormOnNetworkFailure } from "~/components/network";
 import { requireUser } from "~/auth/session.server";
 import { restoreContact, UNDO_WINDOW_MS, type RestoreResult } from "~/contacts/contacts.server";
 import { GeneralErrorBoundary } from "~/components/error-page";
 import { redirectWithFlash } from "~/http/flash.server";
 import { consumeRateLimit, RATE_LIMITS } from "~/http/rate-limit.server";
 import { notFound, requireIdParam } from "~/http/responses.server";
+import { readForm } from "~/http/form.server";
+import { once } from "~/http/submissions.server";
+import { listRedirect } from "~/http/redirect";
+import { isUniqueViolation } from "../../db/errors";
 
 // The Undo of a delete: the button beside the "Deleted …" message posts here.
-// Every answer but a 404 is a 303 to /contacts with a message, so it works as
-// a plain form and the list shows the outcome. See docs/decisions/0015.
+// Every answer but a 404 is a 303 back to the list page it was sent from (or
+// /contacts) with a message, so it works as a plain form and the list shows
+// the outcome. See docs/decisions/0015.
 
 // Restoring changes state, so it is a POST only; a GET (typed, prefetched,
 // followed from a link) restores nothing and lands on the list.
@@ -20,15 +27,34 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const id = requireIdParam(params.contactId);
+  const form = await readForm(request);
   const limit = await consumeRateLimit(RATE_LIMITS.contactWritesPerUser, user.id);
   // Refused for now, not for good: the message keeps its Undo button.
-  if (limit.limited) return redirectWithFlash(request, "/contacts", { message: limit.message, kind: "error", undoContactId: id });
+  const back = listRedirect(form.get("returnTo"));
+  if (limit.limited) return redirectWithFlash(request, back, { message: limit.message, kind: "error", undoContactId: id });
 
-  const result = await restoreContact(user.id, id);
-  if (!result.ok && result.reason === "not-found") notFound("No such contact");
-  if (!result.ok) return redirectWithFlash(request, "/contacts", { message: refusal(result), kind: "error" });
-  return redirectWithFlash(request, "/contacts", `Restored ${result.contact.name}.`);
+  // A repeat of the Undo form's key gets the first answer (restored, or why not).
+  const undo = () =>
+    once(user.id, form, `contact:restore:${id}`, async (trx) => {
+      const result = await restoreContact(user.id, id, trx);
+      if (!result.ok && result.reason === "not-found") notFound("No such contact");
+      if (!result.ok) return redirectWithFlash(request, back, { message: refusal(result), kind: "error" });
+      return redirectWithFlash(request, back, `Restored ${result.contact.name}.`);
+    });
+  try {
+    return await undo();
+  } catch (error) {
+    // Postgres: a live contact took the email between the check and the
+    // write, and the unique index refused. That rolled everything back, the
+    // key's claim included; asked again, restoreContact says who holds it.
+    if (isUniqueViolation(error)) return undo();
+    throw error;
+  }
 }
+
+// With JavaScript (the Undo is a fetcher): a request lost on the network
+// keeps the message and its Undo, and says so.
+export const clientAction = ({ serverAction }: ClientActionFunctionArgs) => keepFormOnNetworkFailure(serverAction<typeof action>);
 
 function refusal(result: Extract<RestoreResult, { reason: "expired" | "email-taken" }>): string {
   if (result.reason === "expired") {

@@ -1,8 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { Form, Link, useFetcher, useFetchers, useLoaderData, useLocation, useNavigation, useSubmit, type ShouldRevalidateFunction } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { requireUser } from "~/auth/session.server";
-import { listContacts } from "~/contacts/contacts.server";
+import { listContacts, type ContactSummary } from "~/contacts/contacts.server";
+import { deleteProblem } from "~/contacts/delete-outcome";
+import { newClientSubmissionKey } from "~/components/submission-key";
+import { lostSubmission } from "~/components/network";
+import type { clientAction as deleteAction } from "./contacts.$contactId.delete";
 import { GeneralErrorBoundary } from "~/components/error-page";
 import { formatDate } from "~/components/format";
 
@@ -13,6 +17,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const page = await listContacts(user.id, { q, cursor: url.searchParams.get("cursor") });
   return { q, ...page };
 }
+
+// After a delete from this page lost on the network, do not reload the list:
+// the reload would fail too and replace the page with the error page.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) =>
+  !lostSubmission(actionResult) && defaultShouldRevalidate;
 
 const SEARCH_DEBOUNCE_MS = 250;
 
@@ -30,6 +39,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export default function ContactsPage() {
   const { q, contacts, older, newer } = useLoaderData<typeof loader>();
+  const location = useLocation();
+  const here = location.pathname + location.search;
+  const rows = useRowsWithPendingUndos(contacts, here);
   const navigation = useNavigation();
   const submit = useSubmit();
   const searchRef = useRef<HTMLInputElement>(null);
@@ -79,7 +91,7 @@ export default function ContactsPage() {
         </div>
       </Form>
 
-      {contacts.length === 0 ? (
+      {rows.length === 0 ? (
         q ? (
           <p className="empty">
             No contacts match “{q}”. <Link to="/contacts">Show all contacts</Link>
@@ -91,19 +103,8 @@ export default function ContactsPage() {
         )
       ) : (
         <ol className="contact-list" aria-label={q ? `Contacts matching “${q}”` : "Contacts, newest first"}>
-          {contacts.map((contact) => (
-            <li key={contact.id}>
-              <Link to={`/contacts/${contact.id}`} className="contact-name">
-                {contact.name}
-              </Link>
-              <span className="contact-meta">
-                {contact.email}
-                {contact.company ? ` · ${contact.company}` : ""}
-              </span>
-              <time dateTime={contact.createdAt} className="contact-date">
-                {formatDate(contact.createdAt)}
-              </time>
-            </li>
+          {rows.map((contact) => (
+            <ContactRow key={contact.id} contact={contact} returnTo={here} />
           ))}
         </ol>
       )}
@@ -126,6 +127,67 @@ export default function ContactsPage() {
       ) : null}
     </section>
   );
+}
+
+// With JavaScript, Delete and Undo are optimistic: the row leaves (or comes
+// back) at once, and the server's answer settles it. Without JavaScript the
+// same Delete link opens the confirmation page, and Undo is a plain form.
+
+/** Rows deleted from this tab's lists, by id, so that an Undo can show them again at once. */
+const deletedRows = new Map<string, { contact: ContactSummary; list: string }>();
+
+function ContactRow({ contact, returnTo }: { contact: ContactSummary; returnTo: string }) {
+  const fetcher = useFetcher<typeof deleteAction>({ key: `delete:${contact.id}` });
+  // One key per intent: a retry after a lost answer is the same delete.
+  const submissionKey = useRef<string>();
+  const problem = fetcher.state === "idle" ? deleteProblem(fetcher.data) : null;
+  if (fetcher.state !== "idle") return null;
+  const confirmPage = `/contacts/${contact.id}/delete?${new URLSearchParams({ returnTo })}`;
+  return (
+    <li>
+      <Link to={`/contacts/${contact.id}`} className="contact-name">
+        {contact.name}
+      </Link>
+      <span className="contact-meta">
+        {contact.email}
+        {contact.company ? ` · ${contact.company}` : ""}
+      </span>
+      <time dateTime={contact.createdAt} className="contact-date">
+        {formatDate(contact.createdAt)}
+      </time>
+      <Link
+        to={confirmPage}
+        className="contact-delete"
+        aria-label={`Delete ${contact.name}`}
+        onClick={(event) => {
+          if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+          event.preventDefault();
+          submissionKey.current ??= newClientSubmissionKey();
+          deletedRows.set(contact.id, { contact, list: returnTo });
+          fetcher.submit({ submissionKey: submissionKey.current, returnTo }, { method: "post", action: `/contacts/${contact.id}/delete` });
+        }}
+      >
+        Delete
+      </Link>
+      {problem ? (
+        <p className="form-error row-error" role="alert">
+          {problem}
+        </p>
+      ) : null}
+    </li>
+  );
+}
+
+/** The page's rows, plus those whose Undo is on its way (where they were, newest first). */
+function useRowsWithPendingUndos(contacts: ContactSummary[], here: string): ContactSummary[] {
+  const undoing = useFetchers()
+    .filter((f) => f.state !== "idle" && f.formMethod?.toUpperCase() === "POST")
+    .map((f) => /^\/contacts\/([\w-]{22})\/restore$/.exec(f.formAction ?? "")?.[1])
+    .map((id) => (id ? deletedRows.get(id) : undefined))
+    .filter((row) => row !== undefined && row.list === here && !contacts.some((c) => c.id === row.contact.id))
+    .map((row) => row!.contact);
+  if (undoing.length === 0) return contacts;
+  return [...contacts, ...undoing].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.id < b.id ? 1 : -1));
 }
 
 export function ErrorBoundary() {

@@ -135,6 +135,62 @@ describe("small responses on a slow link", () => {
   });
 });
 
+describe("revisits of an unchanged page cost a 304", () => {
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    fetch(server.baseURL + path, { headers: { Cookie: cookie, ...headers } });
+
+  it("answers If-None-Match with 304, no body and no CSP (the stored page keeps its own)", async () => {
+    const first = await get("/contacts");
+    const etag = first.headers.get("etag");
+    expect(etag).toMatch(/^W\/"[\w-]{27}"$/);
+    await first.text();
+    // The nonce differs on every response, but the page is the same.
+    const again = await get("/contacts");
+    expect(again.headers.get("etag")).toBe(etag);
+    expect(again.headers.get("content-security-policy")).toMatch(EXPECTED_CSP);
+    await again.text();
+
+    const revisit = await get("/contacts", { "If-None-Match": etag! });
+    expect(revisit.status).toBe(304);
+    expect(await revisit.text()).toBe("");
+    expect(revisit.headers.get("etag")).toBe(etag);
+    expect(revisit.headers.get("cache-control")).toBe("private, no-cache");
+    expect(revisit.headers.get("content-security-policy")).toBeNull();
+    expect(revisit.headers.get("x-content-type-options")).toBe("nosniff");
+  });
+
+  it("a changed page gets a new tag and the whole page", async () => {
+    const before = await get("/contacts");
+    const etag = before.headers.get("etag")!;
+    await before.text();
+    const created = await post("/contacts/new", `name=Grace+${Date.now()}&email=grace${Date.now()}%40example.com`);
+    expect(created.status).toBe(303);
+    // The flash of that redirect is on the next page: read it away first.
+    await (await get("/contacts")).text();
+    const after = await get("/contacts", { "If-None-Match": etag });
+    expect(after.status).toBe(200);
+    expect(after.headers.get("etag")).not.toBe(etag);
+    expect(await after.text()).toContain("Grace");
+  });
+
+  it("never reuses a page with a one-time submission key", async () => {
+    const first = await get("/contacts/new");
+    const etag = first.headers.get("etag")!;
+    const key = /name="submissionKey" value="([^"]+)"/.exec(await first.text())![1];
+    const again = await get("/contacts/new", { "If-None-Match": etag });
+    expect(again.status).toBe(200);
+    expect(await again.text()).not.toContain(key);
+  });
+
+  it("only successful page reads are tagged", async () => {
+    const missing = await get("/no/such/page");
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("etag")).toBeNull();
+    const data = await get("/contacts.data");
+    expect(data.headers.get("etag")).toBeNull();
+  });
+});
+
 describe("cross-origin writes are refused before any action runs", () => {
   async function contactName() {
     const html = await (await fetch(`${server.baseURL}/contacts/${contactId}`, { headers: { Cookie: cookie } })).text();
