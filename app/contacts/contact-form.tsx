@@ -5,6 +5,8 @@ import { FormError, useSchemaForm } from "~/components/form";
 import { SubmitButton } from "~/components/submit-button";
 import { CONTACT_LIMITS, ContactFormSchema } from "./contact-schema";
 import { SubmissionKey } from "~/components/submission-key";
+import { useDraft } from "~/components/draft";
+import { useRef } from "react";
 
 export interface ContactFormValues {
   name: string;
@@ -26,6 +28,7 @@ export function ContactForm({
   submissionKey,
   version,
   networkFailure,
+  draftKey,
 }: {
   lastResult?: SubmissionResult<string[]> | null;
   defaultValue?: ContactFormValues;
@@ -35,7 +38,11 @@ export function ContactForm({
   version?: number;
   /** the submission never got an answer (offline): say so, keep every typed value */
   networkFailure?: string | null;
+  /** where this form's draft is kept in the tab (sessionStorage): "new", "edit:<id>" */
+  draftKey: string;
 }) {
+  const formRef = useRef<HTMLFormElement>(null);
+  const draft = useDraft(formRef, draftKey, version === undefined ? { submissionKey } : { submissionKey, version: String(version) });
   const { form, fields, firstInvalid } = useSchemaForm(ContactFormSchema, {
     lastResult,
     defaultValue: defaultValue && {
@@ -47,7 +54,15 @@ export function ContactForm({
   });
 
   return (
-    <Form method="post" {...getFormProps(form)} className="stack">
+    <Form method="post" {...getFormProps(form)} ref={formRef} onInput={draft.save} className="stack">
+      {draft.restored ? (
+        <p className="draft-notice" role="status">
+          Restored what you typed before the page was reloaded.{" "}
+          <button type="button" className="link-button" onClick={draft.discard}>
+            Discard it
+          </button>
+        </p>
+      ) : null}
       {networkFailure ? (
         <p className="form-error" role="alert">
           {networkFailure}
@@ -55,8 +70,8 @@ export function ContactForm({
       ) : (
         <FormError form={form} />
       )}
-      <SubmissionKey value={submissionKey} />
-      {version !== undefined ? <input type="hidden" name="version" value={version} /> : null}
+      <SubmissionKey value={draft.hidden("submissionKey")!} />
+      {version !== undefined ? <input type="hidden" name="version" value={draft.hidden("version")} /> : null}
       <Field meta={fields.name} label="Name" type="text" autoComplete="off" maxLength={CONTACT_LIMITS.name} autoFocus={firstInvalid === "name"} />
       <Field meta={fields.email} label="Email" type="email" autoComplete="off" maxLength={CONTACT_LIMITS.email} autoFocus={firstInvalid === "email"} />
       <Field meta={fields.company} label="Company" type="text" autoComplete="off" maxLength={CONTACT_LIMITS.company} autoFocus={firstInvalid === "company"} />

@@ -82,6 +82,7 @@ export default function EditContactPage() {
       <h1 id="edit-title">Edit {contact.name}</h1>
       {conflict ? <ConflictNotice current={conflict} contactId={contact.id} /> : null}
       <ContactForm
+        draftKey={`edit:${contact.id}`}
         lastResult={result}
         networkFailure={networkFailure}
         defaultValue={contact}

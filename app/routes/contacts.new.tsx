@@ -56,7 +56,13 @@ export default function NewContactPage() {
         <Link to="/contacts">← Contacts</Link>
       </p>
       <h1 id="new-title">New contact</h1>
-      <ContactForm lastResult={lastResult} submitLabel="Create contact" submissionKey={submissionKey} networkFailure={networkFailure} />
+      <ContactForm
+        lastResult={lastResult}
+        submitLabel="Create contact"
+        submissionKey={submissionKey}
+        networkFailure={networkFailure}
+        draftKey="new"
+      />
     </section>
   );
 }

@@ -1,5 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { chromium, type Browser, type BrowserContext, type Locator, type Page, type Response } from "playwright-core";
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type CDPSession,
+  type Locator,
+  type Page,
+  type Response,
+} from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect, inject } from "vitest";
 
 export const baseURL = inject("baseURL");
@@ -248,6 +256,44 @@ export async function postContact(page: Page, fields: ContactFields): Promise<st
   const id = /^\/contacts\/([A-Za-z0-9_-]{22})$/.exec(location.pathname)?.[1];
   if (!id) throw new Error(`unexpected redirect to ${location}`);
   return id;
+}
+
+/**
+ * Signs up with a plain form POST from the page's context (it shares the
+ * cookie jar, so the page is signed in afterwards): fast, for tests whose
+ * subject is not the sign-up form. Returns the email.
+ */
+export async function postSignUp(page: Page, email = uniqueEmail(), password = PASSWORD): Promise<string> {
+  const response = await page.request.post("/signup", {
+    form: { email, password },
+    headers: { Origin: baseURL },
+    maxRedirects: 0,
+  });
+  expect(response.status(), await response.text()).toBe(303);
+  return email;
+}
+
+/**
+ * The "Slow 3G" profile: 400 kbps each way and a 400 ms round trip.
+ * Chromium's throughputs are in bytes per second.
+ */
+export const SLOW_3G = {
+  offline: false,
+  latency: 400,
+  downloadThroughput: (400 * 1000) / 8,
+  uploadThroughput: (400 * 1000) / 8,
+} as const;
+
+/**
+ * Puts the page on the Slow 3G profile through the DevTools protocol. It
+ * throttles what the browser sends (documents, data requests, assets), not
+ * page.request, which goes from Node: set-up stays fast.
+ */
+export async function slow3g(page: Page): Promise<CDPSession> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", SLOW_3G);
+  return cdp;
 }
 
 /**
