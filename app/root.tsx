@@ -23,6 +23,7 @@ import { newSubmissionKey } from "~/http/submissions.server";
 import { SubmissionKey } from "~/components/submission-key";
 import stylesheet from "~/styles.css?url";
 import { lostSubmission } from "~/components/network";
+import { keepPageWhenOffline, useOfflineNotice } from "~/components/offline";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
@@ -44,8 +45,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 // after a submission lost on the network (see keepFormOnNetworkFailure).
 export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult }) => !lostSubmission(actionResult);
 
+export const clientLoader = keepPageWhenOffline("root");
+
 export function Layout({ children }: { children: ReactNode }) {
   const rootData = useRouteLoaderData<typeof loader>("root");
+  const offline = useOfflineNotice();
   const requestId = useRequestId();
   const nonce = useNonce();
   return (
@@ -80,6 +84,11 @@ export function Layout({ children }: { children: ReactNode }) {
           ) : null}
         </header>
         <main id="main">
+          {offline ? (
+            <p className="offline-notice" role="status">
+              Offline: this page may be out of date. It will refresh when Cardfile can be reached.
+            </p>
+          ) : null}
           {rootData?.flash ? <FlashMessage flash={rootData.flash} undoKey={rootData.undoKey} /> : null}
           {children}
         </main>

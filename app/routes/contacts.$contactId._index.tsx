@@ -4,6 +4,7 @@ import { requireUser } from "~/auth/session.server";
 import { getContact } from "~/contacts/contacts.server";
 import { GeneralErrorBoundary } from "~/components/error-page";
 import { formatDate } from "~/components/format";
+import { keepPageWhenOffline } from "~/components/offline";
 import { notFound, requireIdParam } from "~/http/responses.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -12,6 +13,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!contact) notFound("No such contact");
   return { contact };
 }
+
+// A reload of the contact that cannot reach the server keeps it on screen (see offline.ts).
+export const clientLoader = keepPageWhenOffline("routes/contacts.$contactId._index");
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.contact.name} · Cardfile` : "Contact not found · Cardfile" },

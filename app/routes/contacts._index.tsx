@@ -6,6 +6,7 @@ import { listContacts, type ContactSummary } from "~/contacts/contacts.server";
 import { deleteProblem } from "~/contacts/delete-outcome";
 import { newClientSubmissionKey } from "~/components/submission-key";
 import { lostSubmission } from "~/components/network";
+import { keepPageWhenOffline } from "~/components/offline";
 import type { clientAction as deleteAction } from "./contacts.$contactId.delete";
 import { GeneralErrorBoundary } from "~/components/error-page";
 import { formatDate } from "~/components/format";
@@ -17,6 +18,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const page = await listContacts(user.id, { q, cursor: url.searchParams.get("cursor") });
   return { q, ...page };
 }
+
+// A reload of the list that cannot reach the server keeps the list on screen (see offline.ts).
+export const clientLoader = keepPageWhenOffline("routes/contacts._index");
 
 // After a delete from this page lost on the network, do not reload the list:
 // the reload would fail too and replace the page with the error page.

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { expectText, fillContactForm, signUp, submit, uniqueEmail, useBrowser, visit, waitForPath } from "./browser";
+import { currentPath, expectText, fillContactForm, flash, postContact, signUp, submit, uniqueEmail, useBrowser, visit, waitForPath } from "./browser";
 
 const open = useBrowser();
 const NETWORK_FAILURE = "Couldn't reach Cardfile. Your changes are kept — Try again.";
@@ -59,3 +59,33 @@ describe("with JavaScript, a lost submission keeps the form", () => {
     session.errors.splice(0, session.errors.length, ...session.errors.filter((e) => !/Failed to fetch|ERR_CONNECTION_RESET/.test(e)));
   });
 });
+
+describe("with JavaScript, a background reload that cannot reach the server", () => {
+  test("keeps the page on screen with an offline notice, and refreshes once back online", async () => {
+    const session = await open({ javaScriptEnabled: true });
+    const { page } = session;
+    await signUp(page);
+    await postContact(page, { name: "Ada Lovelace", email: uniqueEmail("ada") });
+    await postContact(page, { name: "Alan Turing", email: uniqueEmail("alan") });
+    await visit(page, "/contacts");
+    await visit(page, "/contacts"); // past the "Created …" message
+
+    // The delete reaches the server; the reload of the page after it does not.
+    await page.route("**/contacts.data*", (route) =>
+      route.request().method() === "GET" ? route.abort("internetdisconnected") : route.continue(),
+    );
+    await page.getByRole("link", { name: "Delete Alan Turing" }).click();
+    await expectText(page.locator(".offline-notice"), /Offline: this page may be out of date/);
+    await expectText(page.locator("h1"), "Contacts");
+    expect(await page.locator(".error-page").count()).toBe(0);
+    expect(currentPath(page)).toBe("/contacts");
+
+    await page.unroute("**/contacts.data*");
+    await page.evaluate(() => window.dispatchEvent(new Event("online")));
+    await expectText(flash(page), "Deleted Alan Turing.");
+    expect(await page.locator(".offline-notice").count()).toBe(0);
+    expect(await page.locator("ol.contact-list .contact-name").allInnerTexts()).toEqual(["Ada Lovelace"]);
+    session.errors.splice(0, session.errors.length, ...session.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch/.test(e)));
+  });
+});
+
