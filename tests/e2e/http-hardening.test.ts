@@ -127,6 +127,32 @@ describe("small responses on a slow link", () => {
     expect(data.headers.get("content-encoding")).toBe(encoding);
   });
 
+  it("sends /contacts with 50 contacts in at most 25 KB, compressed", async () => {
+    // This file's user (a sign-up more would eat into the per-address limit tested below).
+    const fifty = cookie;
+    for (let i = 0; i < 50; i++) {
+      const body = `name=Person+Number+${i}+Lovelace&email=person${i}%40example-company.com&company=Analytical+Engines+Ltd&phone=%2B44+20+7946+${1000 + i}&notes=Met+at+the+conference`;
+      expect((await post("/contacts/new", body, { Cookie: fifty })).status).toBe(303);
+    }
+    await (await fetch(`${server.baseURL}/contacts`, { headers: { Cookie: fifty } })).text(); // shows the last flash
+    for (const encoding of ["br", "gzip"]) {
+      const bytes = await new Promise<number>((done, fail) =>
+        httpRequest(`${server.baseURL}/contacts`, { headers: { Cookie: fifty, "Accept-Encoding": encoding } }, (res) => {
+          expect(res.headers["content-encoding"]).toBe(encoding);
+          let n = 0;
+          res.on("data", (chunk: Buffer) => (n += chunk.length));
+          res.on("end", () => done(n));
+        })
+          .on("error", fail)
+          .end(),
+      );
+      console.log(`/contacts with 50 contacts: ${bytes} bytes on the wire (${encoding})`);
+      expect(bytes).toBeLessThanOrEqual(25 * 1024);
+    }
+    const html = await (await fetch(`${server.baseURL}/contacts`, { headers: { Cookie: fifty } })).text();
+    expect(html.match(/<li>/g)).toHaveLength(50);
+  });
+
   it("marks pages and their data private, revalidated on every use", async () => {
     for (const path of ["/contacts", "/contacts.data", "/login"]) {
       const res = await fetch(server.baseURL + path, { headers: path === "/login" ? {} : { Cookie: cookie } });
