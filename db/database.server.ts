@@ -46,6 +46,9 @@ export function openSqlite(path: string): SQLite.Database {
   // NORMAL in WAL mode never corrupts the database; a power cut may lose the
   // last transactions but a crash of the process loses nothing.
   sqlite.pragma("synchronous = NORMAL");
+  // Reads pages from the OS's cache without a read() call each: a search that
+  // checks a few thousand candidates by rowid costs half as much (0019).
+  sqlite.pragma("mmap_size = 1073741824");
   return sqlite;
 }
 

@@ -1,6 +1,8 @@
 import { sql, type Compilable, type Kysely } from "kysely";
 import { describe, expect, it } from "vitest";
-import { pageQuery } from "~/contacts/contacts.server";
+import { bitmapScansOnly, candidateQuery, gatherQuery, pageQuery, walkQuery } from "~/contacts/contacts.server";
+import { searchFilter } from "~/contacts/search";
+import { SQLITE_FTS_TRIGGERS } from "~/contacts/search-index.server";
 import { purgeRateLimitsQuery } from "~/http/rate-limit.server";
 import { db, dialect } from "./database.server";
 import type { Database } from "./schema";
@@ -9,11 +11,64 @@ import type { Database } from "./schema";
 // prefers a sequential scan on tiny test tables, so seqscan is switched off
 // for the EXPLAIN: the question is whether a usable index exists at all.
 describe(`indexes (${process.env.TEST_DIALECT})`, () => {
-  it("serves the contact list from (owner_id, created_at desc, id desc)", async () => {
-    const query = pageQuery("owner", "", null);
-    expect(await explain(query)).toContain("contacts_owner_created_idx");
-    const older = pageQuery("owner", "", { direction: "older", createdAt: Date.now(), id: "abcdefghijklmnopqrstuv" });
-    expect(await explain(older)).toContain("contacts_owner_created_idx");
+  // Keyset pagination stays flat: page 1,000 is an index seek to the cursor
+  // and 51 entries read in order, like page 1; a sort would read them all.
+  it("serves the contact list from (owner_id, created_at desc, id desc), in order, at any depth", async () => {
+    const deep = { createdAt: Date.now(), id: "abcdefghijklmnopqrstuv" };
+    for (const cursor of [null, { direction: "older" as const, ...deep }, { direction: "newer" as const, ...deep }]) {
+      const plan = await explain(pageQuery("owner", "", cursor));
+      expect(plan).toContain("contacts_owner_created_idx");
+      expect(plan).not.toMatch(SORTED);
+      if (cursor) expect(plan).toMatch(dialect === "sqlite" ? /\(created_at,id\)[<>]/ : /Index Cond: .*ROW\(created_at, id\)/);
+    }
+  });
+
+  it("walks the list for a search in order too, from any cursor (plan 2)", async () => {
+    const filter = searchFilter("ada")!;
+    const cursor = { direction: "older" as const, createdAt: Date.now(), id: "abcdefghijklmnopqrstuv" };
+    const stop = { created_at: Date.now() - 1000, id: "abcdefghijklmnopqrstuv" };
+    for (const query of [walkQuery("owner", filter, null, stop), walkQuery("owner", filter, cursor, stop), walkQuery("owner", searchFilter("a")!, cursor)]) {
+      const plan = await explain(query);
+      expect(plan).toContain("contacts_owner_created_idx");
+      expect(plan).not.toMatch(SORTED);
+    }
+  });
+
+  it("asks the trigram index for a search's candidates (plans 1 and 3)", async () => {
+    const filter = searchFilter("lovelace")!;
+    if (dialect === "sqlite") {
+      expect(await explain(candidateQuery(filter, 2001))).toMatch(/SCAN contacts_fts VIRTUAL TABLE/);
+      // Then by rowid, a sort of the few candidates, and never the list index.
+      for (const query of [gatherQuery("owner", filter, null, 51, [1, 2, 3]), gatherQuery("owner", filter, null, 51)]) {
+        const plan = await explain(query);
+        expect(plan).toMatch(/SEARCH contacts USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+        expect(plan).not.toContain("contacts_owner_created_idx");
+      }
+      expect(await explain(gatherQuery("owner", filter, null, 51))).toMatch(/SCAN contacts_fts VIRTUAL TABLE/);
+    } else {
+      // The partial GIN index serves the query (its `deleted_at is null` is
+      // the index's predicate). On tiny test tables the planner prefers a
+      // bitmap of the owner's index, as it should for a small account; so the
+      // two owner indexes are dropped for the EXPLAIN, and the drop rolled back.
+      const plan = await db
+        .transaction()
+        .execute(async (trx) => {
+          await sql`drop index contacts_owner_created_idx, contacts_owner_email_key_idx`.execute(trx);
+          await bitmapScansOnly(trx);
+          throw new Rollback(await run(trx, gatherQuery("owner", filter, null, 51, undefined, trx)));
+        })
+        .catch((error: unknown) => (error instanceof Rollback ? error.plan : Promise.reject(error)));
+      expect(plan).toMatch(/Bitmap Index Scan on contacts_search_trgm_idx/);
+    }
+  });
+
+  // SQLite only (Postgres's GIN index needs no triggers): defined, not skipped, on that dialect alone.
+  if (dialect === "sqlite") it("keeps contacts_fts in step with the triggers the app's bulkLoad recreates", async () => {
+    const { rows } = await sql<{ name: string; sql: string }>`select name, sql from sqlite_master where type = 'trigger' and tbl_name = 'contacts'`.execute(db);
+    const normalized = (ddl: string) => ddl.replace(/^create trigger/i, "create trigger");
+    expect(Object.fromEntries(rows.map((row) => [row.name, normalized(row.sql)]))).toEqual(SQLITE_FTS_TRIGGERS);
+    // FTS5 compares the whole index with the table, and throws on a difference.
+    await sql`insert into contacts_fts (contacts_fts, rank) values ('integrity-check', 1)`.execute(db);
   });
 
   it("finds the oldest deleted contacts for the purge by deleted_at", async () => {
@@ -41,16 +96,26 @@ describe(`indexes (${process.env.TEST_DIALECT})`, () => {
   });
 });
 
+class Rollback extends Error {
+  constructor(readonly plan: string) {
+    super("rollback");
+  }
+}
+
+/** A sort of the rows read (not served in order by an index). */
+const SORTED = dialect === "sqlite" ? /USE TEMP B-TREE/ : /\bSort\b/;
+
 async function explain(query: Compilable): Promise<string> {
-  const compiled = query.compile();
-  const run = async (executor: Kysely<Database>) => {
-    const prefix = dialect === "sqlite" ? "explain query plan " : "explain ";
-    const result = await executor.executeQuery<Record<string, string>>({ ...compiled, sql: prefix + compiled.sql });
-    return result.rows.map((r) => r.detail ?? r["QUERY PLAN"]).join("\n");
-  };
-  if (dialect === "sqlite") return run(db);
+  if (dialect === "sqlite") return run(db, query);
   return db.transaction().execute(async (trx) => {
     await sql`set local enable_seqscan = off`.execute(trx);
-    return run(trx);
+    return run(trx, query);
   });
+}
+
+async function run(executor: Kysely<Database>, query: Compilable): Promise<string> {
+  const compiled = query.compile();
+  const prefix = dialect === "sqlite" ? "explain query plan " : "explain ";
+  const result = await executor.executeQuery<Record<string, string>>({ ...compiled, sql: prefix + compiled.sql });
+  return result.rows.map((r) => r.detail ?? r["QUERY PLAN"]).join("\n");
 }

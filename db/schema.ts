@@ -42,7 +42,11 @@ interface ContactsTable {
   company: string | null;
   phone: string | null;
   notes: string | null;
-  /** name, email and company folded (NFC, lower case) for substring search */
+  /**
+   * name, email and company folded (NFC, lower case), one per line, with two
+   * newlines before every word start: what search matches, and what the
+   * search index holds (docs/decisions/0019-indexed-search.md)
+   */
   search: string;
   version: Generated<number>;
   created_at: number;
