@@ -1,0 +1,176 @@
+import { randomBytes } from "node:crypto";
+import { sql } from "kysely";
+import { SignupSchema } from "~/auth/auth-schema";
+import { newPasswordProblem } from "~/auth/password-rules.server";
+import { createUser, emailKey, verifyLogin, type User } from "~/auth/users.server";
+import { searchText } from "~/contacts/search";
+import { bulkLoad } from "~/contacts/search-index.server";
+import { db, dialect } from "./database.server";
+import type { NewContactRow } from "./schema";
+import { DEFAULT_SEED, MAX_SEED_INDEX, nextSeedIndex, seedContact, seedCreatedAt, seedNumber } from "./seed-data";
+
+/** From this many contacts on, the search index is rebuilt once after the load instead of kept live. */
+export const BULK_LOAD_FROM = 50_000;
+
+// `npm run db:seed` (db/seed.ts) is a thin command line around these two
+// functions, so tests call them directly.
+
+/** Why `email` and `password` cannot seed an account (the signup rules), or null. */
+export function seedInputProblem(email: string, password: string): string | null {
+  const parsed = SignupSchema.safeParse({ email, password });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return `--${String(issue.path[0])}: ${issue.message}`;
+  }
+  // Also when reusing an account: a seeded account is one that signup could have made.
+  const problem = newPasswordProblem(parsed.data.email, password);
+  return problem ? `--password: ${problem}` : null;
+}
+
+export type SeedAccountResult = { ok: true; user: User; created: boolean } | { ok: false; message: string };
+
+/**
+ * The account `email`, created like a signup (same hashing, SCRYPT_LOG_N) or,
+ * if it exists, reused only when `password` is its password. A refusal writes
+ * nothing.
+ */
+export async function seedAccount(email: string, password: string): Promise<SeedAccountResult> {
+  const problem = seedInputProblem(email, password);
+  if (problem) return { ok: false, message: problem };
+  const { email: address } = SignupSchema.parse({ email, password });
+  const user = await verifyLogin(address, password);
+  if (user) return { ok: true, user, created: false };
+  const exists = await db.selectFrom("users").select("id").where("email_key", "=", emailKey(address)).executeTakeFirst();
+  if (exists) return { ok: false, message: `${address} already has an account and that is not its password; nothing was written.` };
+  const created = await createUser(address, password);
+  if (!created.ok) return { ok: false, message: `${address} was signed up meanwhile; run again to reuse it.` };
+  return { ok: true, user: created.user, created: true };
+}
+
+/** How far back creation dates go: three years before `now`. */
+export const SPREAD_MS = 3 * 365.25 * 24 * 60 * 60 * 1000;
+export const DEFAULT_BATCH = 10_000;
+
+// The same eleven columns createContact writes (contacts.server.ts columnsFor
+// plus id, owner and dates); version and deleted_at keep their defaults.
+const COLUMNS = 11;
+// Bind parameters one statement may carry: SQLite's SQLITE_MAX_VARIABLE_NUMBER
+// (32,766) and Postgres's wire protocol (65,535).
+const MAX_PARAMETERS = { sqlite: 32_766, postgres: 65_535 } as const;
+
+export interface SeedContactsOptions {
+  count: number;
+  seed?: string;
+  /** rows per transaction */
+  batchSize?: number;
+  /** the newest creation date; the others spread over SPREAD_MS before it */
+  now?: number;
+  /** rows per INSERT statement (at most what the bind-parameter limit allows); tests make it small */
+  rowsPerStatement?: number;
+  /** after each committed batch */
+  onProgress?: (done: number, total: number) => void;
+  /** after the last batch, before the search index is brought up to date */
+  onLoaded?: () => void;
+}
+
+export interface SeedContactsResult {
+  /** live and deleted contacts the account had before */
+  existing: number;
+  /** the number in the first new contact's address; later ones count up from it */
+  firstNumber: number;
+  added: number;
+}
+
+/**
+ * Adds `count` generated contacts to `ownerId`, oldest first, in batched
+ * transactions of multi-row INSERTs. Their addresses continue the numbering
+ * after any the account already holds, so a second run never collides with
+ * the first (nor with hand-made contacts). A failure keeps the batches
+ * already committed.
+ */
+export async function seedContacts(
+  ownerId: string,
+  { count, seed = DEFAULT_SEED, batchSize = DEFAULT_BATCH, now = Date.now(), rowsPerStatement, onProgress, onLoaded }: SeedContactsOptions,
+): Promise<SeedContactsResult> {
+  const held = await db.selectFrom("contacts").select("email_key").where("owner_id", "=", ownerId).execute();
+  const firstNumber = nextSeedIndex(held.map((row) => row.email_key));
+  if (firstNumber + count - 1 > MAX_SEED_INDEX) {
+    throw new Error(`the account's addresses already use numbers up to ${firstNumber - 1}; ${count} more would pass ${MAX_SEED_INDEX}`);
+  }
+  const result: SeedContactsResult = { existing: held.length, firstNumber, added: 0 };
+  if (count === 0) return result;
+
+  const seedNo = seedNumber(seed);
+  const from = now - SPREAD_MS;
+  const perStatement = Math.min(rowsPerStatement ?? Infinity, Math.floor(MAX_PARAMETERS[dialect] / COLUMNS));
+  let previous = -Infinity;
+  const batch = (size: number): NewContactRow[] => {
+    const rows: NewContactRow[] = [];
+    // newId's 16 random bytes in base64url, drawn for the whole batch at
+    // once: one call per id would cost more than generating the contact.
+    const random = randomBytes(16 * size);
+    for (let k = 0; k < size; k++) {
+      const position = result.added + k;
+      const contact = seedContact(seedNo, firstNumber + position);
+      // Strictly increasing, so the list's keyset pages see a clean order.
+      const createdAt = Math.max(seedCreatedAt(seedNo, position, count, from, now), previous + 1);
+      previous = createdAt;
+      rows.push({
+        id: random.toString("base64url", 16 * k, 16 * k + 16),
+        owner_id: ownerId,
+        name: contact.name,
+        email: contact.email,
+        email_key: emailKey(contact.email),
+        company: contact.company,
+        phone: contact.phone,
+        notes: contact.notes,
+        search: searchText(contact),
+        created_at: createdAt,
+        updated_at: createdAt,
+      });
+    }
+    return rows;
+  };
+
+  // Bulk mode for big loads: the search index is built once at the end, not
+  // row by row. Small loads keep it live: while the triggers are off, a
+  // running app (or another test file on the same database) would not index
+  // its own writes until the rebuild, and rebuilding a big table costs more
+  // than indexing a few thousand rows as they go.
+  const load = count >= BULK_LOAD_FROM ? bulkLoad : <T,>(fn: () => Promise<T>) => fn();
+  await withLoadCache(() =>
+    load(async () => {
+      while (result.added < count) {
+        const rows = batch(Math.min(batchSize, count - result.added));
+        await db.transaction().execute(async (trx) => {
+          for (let start = 0; start < rows.length; start += perStatement) {
+            await trx.insertInto("contacts").values(rows.slice(start, start + perStatement)).execute();
+          }
+        });
+        result.added += rows.length;
+        onProgress?.(result.added, count);
+      }
+      onLoaded?.();
+    }),
+  );
+  return result;
+}
+
+/** SQLite's page cache during a load, in KiB (its default is 2 MB). */
+const SQLITE_LOAD_CACHE_KIB = 256 * 1024;
+
+/**
+ * Runs `load` with a large SQLite page cache: the id and email indexes take
+ * inserts in random order, and with the default cache most of those become
+ * reads and writes of the file. The connection's cache is set back after.
+ */
+async function withLoadCache<T>(load: () => Promise<T>): Promise<T> {
+  if (dialect !== "sqlite") return load();
+  const { rows } = await sql<{ cache_size: number }>`pragma cache_size`.execute(db);
+  await sql.raw(`pragma cache_size = -${SQLITE_LOAD_CACHE_KIB}`).execute(db);
+  try {
+    return await load();
+  } finally {
+    await sql.raw(`pragma cache_size = ${Number(rows[0]?.cache_size ?? -2000)}`).execute(db);
+  }
+}
