@@ -1,0 +1,66 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { SCENARIOS } from "../../bench/lib/options";
+import { childEnv } from "../../bench/lib/processes";
+import type { Results } from "../../bench/lib/report";
+import { repoRoot } from "./spawn-server";
+
+// `npm run bench -- --smoke` as a user runs it: a child process that builds
+// Cardfile, seeds 2,000 contacts, and drives every scenario of Cardfile and
+// the baseline for a second each, on SQLite and (where it runs) Postgres. It
+// proves the benchmark works, not how fast anything is: numbers from one
+// second on a shared machine mean little.
+
+const ci = ["true", "1"].includes(String(process.env.CI).toLowerCase());
+const out = mkdtempSync(join(tmpdir(), "cardfile-bench-smoke-"));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+function runBench(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    let output = "";
+    const child = spawn(process.execPath, [join(repoRoot, "node_modules/tsx/dist/cli.mjs"), "bench/run.ts", ...args], {
+      cwd: repoRoot,
+      // Not vitest's own NODE_ENV=test and SCRYPT_LOG_N: the bench runs as a user runs it.
+      env: childEnv({ PATH: process.env.PATH, HOME: process.env.HOME, CI: process.env.CI, TEST_POSTGRES_URL: process.env.TEST_POSTGRES_URL }),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    child.once("error", reject);
+    child.once("exit", (code) => resolve({ code, output }));
+  });
+}
+
+describe("npm run bench -- --smoke", () => {
+  it("measures every scenario of cardfile and the baseline without an error", { timeout: 600_000 }, async () => {
+    const { code, output } = await runBench(["--smoke", "--out", out]);
+    expect(code, output.slice(-5000)).toBe(0);
+
+    const results = JSON.parse(readFileSync(join(out, "latest.json"), "utf8")) as Results;
+    expect(results.contacts).toBe(2_000);
+    expect(results.failures).toEqual([]);
+    // Outside CI the smoke skips Postgres when it is not running, like `npm test`.
+    const dbs = ci ? ["sqlite", "postgres"] : [...new Set(results.scenarios.map((s) => s.db))];
+    expect(dbs).toContain("sqlite");
+    for (const db of dbs) {
+      for (const system of ["cardfile", "baseline"]) {
+        for (const name of SCENARIOS) {
+          const result = results.scenarios.find((s) => s.system === system && s.db === db && s.name === name);
+          expect(result, `${system} ${db} ${name}`).toBeDefined();
+          expect(result!.rps, `${system} ${db} ${name}`).toBeGreaterThan(0);
+          for (const p of [result!.p50_ms, result!.p95_ms, result!.p99_ms]) expect(p).toBeGreaterThan(0);
+          expect(result!.p50_ms).toBeLessThanOrEqual(result!.p95_ms);
+          expect(result!.p95_ms).toBeLessThanOrEqual(result!.p99_ms);
+          expect(result!.rss_mb).toBeGreaterThan(0);
+        }
+      }
+    }
+    expect(results.client_js_gzip_bytes).toBeGreaterThan(10_000);
+    expect(results.targets.length).toBeGreaterThan(0);
+    expect(readFileSync(join(out, "latest.md"), "utf8")).toContain("| list | sqlite |");
+    expect(readFileSync(join(out, "latest.svg"), "utf8")).toMatch(/^<svg [^>]*>[\s\S]*<\/svg>\n$/);
+  });
+});
