@@ -83,15 +83,18 @@ export default function handleRequest(
   const waitForAll = isbot(request.headers.get("user-agent") ?? "");
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const { pipe, abort } = renderToPipeableStream(app, {
       nonce,
       [waitForAll ? "onAllReady" : "onShellReady"]() {
         shellRendered = true;
         const body = new PassThrough();
+        body.on("close", () => clearTimeout(timer));
         resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
         pipe(body);
       },
       onShellError(error: unknown) {
+        clearTimeout(timer);
         reject(error);
       },
       onError(error: unknown) {
@@ -100,7 +103,8 @@ export default function handleRequest(
         if (shellRendered) logServerError(error, request, loadContext.requestId);
       },
     });
-    setTimeout(abort, ABORT_DELAY);
+    // Cleared once done: a pending timer would keep the whole render alive.
+    timer = setTimeout(abort, ABORT_DELAY);
   });
 }
 
@@ -110,9 +114,13 @@ function renderWhole(app: ReactElement, nonce: string | undefined): Promise<stri
     const chunks: Buffer[] = [];
     const sink = new PassThrough();
     sink.on("data", (chunk: Buffer) => chunks.push(chunk));
-    sink.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    sink.on("end", () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks).toString("utf8"));
+    });
     sink.on("error", reject);
     let failed = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const { pipe, abort } = renderToPipeableStream(app, {
       nonce,
       onAllReady() {
@@ -120,14 +128,17 @@ function renderWhole(app: ReactElement, nonce: string | undefined): Promise<stri
       },
       onShellError(error: unknown) {
         failed = true;
+        clearTimeout(timer);
         reject(error);
       },
       onError(error: unknown) {
         failed = true;
+        clearTimeout(timer);
         reject(error);
       },
     });
-    setTimeout(abort, ABORT_DELAY);
+    // Cleared once done: a pending timer would keep the whole render alive for ABORT_DELAY.
+    timer = setTimeout(abort, ABORT_DELAY);
   });
 }
 

@@ -49,6 +49,32 @@ export function openSqlite(path: string): SQLite.Database {
   // Reads pages from the OS's cache without a read() call each: a search that
   // checks a few thousand candidates by rowid costs half as much (0019).
   sqlite.pragma("mmap_size = 1073741824");
+  return withStatementCache(sqlite);
+}
+
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * Kysely prepares every query anew; preparing costs about as much as running
+ * a small indexed query. The app sends a few dozen distinct SQL texts, so the
+ * prepared statements are kept by text (least recently used out first). One
+ * connection runs one query at a time (Kysely's lock), so a cached statement
+ * is never busy when it is used again.
+ */
+function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>();
+  const prepare = sqlite.prepare.bind(sqlite);
+  sqlite.prepare = ((source: string) => {
+    let statement = cache.get(source);
+    if (statement) {
+      cache.delete(source); // re-inserted below: most recently used last
+    } else {
+      statement = prepare(source);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(source, statement);
+    return statement;
+  }) as typeof sqlite.prepare;
   return sqlite;
 }
 

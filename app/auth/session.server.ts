@@ -30,8 +30,22 @@ function userAgentOf(request: Request): string | null {
   return value ? value.slice(0, USER_AGENT_MAX) : null;
 }
 
+// The root loader and the page's loader both ask who is signed in; Remix
+// hands them one Request, so one lookup answers both. (Every action that
+// changes who is signed in answers with a redirect: a new request.)
+const userOfRequest = new WeakMap<Request, Promise<User | null>>();
+
 /** The signed-in user, or null. Expired sessions count as signed out. */
-export async function getUser(request: Request): Promise<User | null> {
+export function getUser(request: Request): Promise<User | null> {
+  let user = userOfRequest.get(request);
+  if (!user) {
+    user = lookUpUser(request);
+    userOfRequest.set(request, user);
+  }
+  return user;
+}
+
+async function lookUpUser(request: Request): Promise<User | null> {
   const token = readCookie(request, COOKIE);
   if (!token || token.length > 100) return null;
   const row = await db

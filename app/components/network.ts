@@ -15,10 +15,19 @@ export async function keepFormOnNetworkFailure<T>(serverAction: () => Promise<T>
     return await serverAction();
   } catch (error) {
     if (error instanceof Response || isRouteErrorResponse(error)) throw error;
-    // fetch rejects with a TypeError when the request or its answer is lost.
-    if (error instanceof TypeError) return { networkFailure: NETWORK_FAILURE };
+    if (isNetworkError(error)) return { networkFailure: NETWORK_FAILURE };
     throw error;
   }
+}
+
+/**
+ * fetch rejects with a TypeError when the request or its answer is lost:
+ * "Failed to fetch" (Chromium), "NetworkError when attempting to fetch
+ * resource." (Firefox), "Load failed" (Safari). Other TypeErrors are bugs and
+ * must not pass for a network failure.
+ */
+export function isNetworkError(error: unknown): boolean {
+  return error instanceof TypeError && /failed to fetch|networkerror|load failed|network/i.test(error.message);
 }
 
 /**

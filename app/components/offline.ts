@@ -1,5 +1,6 @@
 import { useLocation, useMatches, useRevalidator, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { useEffect, useSyncExternalStore } from "react";
+import { isNetworkError } from "./network";
 
 // With JavaScript, a page's data is reloaded in the background after every
 // write (and on every navigation). When that reload cannot reach the server,
@@ -31,10 +32,9 @@ export function keepPageWhenOffline(routeId: string) {
       setOffline(false);
       return data;
     } catch (error) {
-      // fetch rejects with a TypeError when the request or its answer is lost;
-      // answers from the server (redirects, 404s) pass through.
+      // Only a lost request; answers from the server (redirects, 404s) and bugs pass through.
       const key = keyOf(routeId, new URL(request.url));
-      if (!(error instanceof TypeError) || !shown.has(key)) throw error;
+      if (!isNetworkError(error) || !shown.has(key)) throw error;
       setOffline(true);
       return shown.get(key) as never;
     }

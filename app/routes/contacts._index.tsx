@@ -1,6 +1,17 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useFetcher, useFetchers, useLoaderData, useLocation, useNavigation, useSubmit, type ShouldRevalidateFunction } from "@remix-run/react";
-import { useEffect, useRef } from "react";
+import {
+  Form,
+  Link,
+  useFetcher,
+  useFetchers,
+  useLoaderData,
+  useLocation,
+  useNavigate,
+  useNavigation,
+  useSubmit,
+  type ShouldRevalidateFunction,
+} from "@remix-run/react";
+import { useEffect, useRef, useState, type MouseEvent } from "react";
 import { requireUser } from "~/auth/session.server";
 import { listContacts, type ContactSummary } from "~/contacts/contacts.server";
 import { deleteProblem } from "~/contacts/delete-outcome";
@@ -46,6 +57,7 @@ export default function ContactsPage() {
   const location = useLocation();
   const here = location.pathname + location.search;
   const rows = useRowsWithPendingUndos(contacts, here);
+  const rowActions = useRowActions(here);
   const navigation = useNavigation();
   const submit = useSubmit();
   const searchRef = useRef<HTMLInputElement>(null);
@@ -108,10 +120,13 @@ export default function ContactsPage() {
       ) : (
         <ol className="contact-list" aria-label={q ? `Contacts matching “${q}”` : "Contacts, newest first"}>
           {rows.map((contact) => (
-            <ContactRow key={contact.id} contact={contact} returnTo={here} />
+            <ContactRow key={contact.id} contact={contact} returnTo={here} actions={rowActions} />
           ))}
         </ol>
       )}
+      {[...rowActions.touched].map((id) => (
+        <KeepDeleteFetcher key={id} contactId={id} />
+      ))}
 
       {newer || older ? (
         <nav className="pager" aria-label="Pages">
@@ -140,18 +155,61 @@ export default function ContactsPage() {
 /** Rows deleted from this tab's lists, by id, so that an Undo can show them again at once. */
 const deletedRows = new Map<string, { contact: ContactSummary; list: string }>();
 
-function ContactRow({ contact, returnTo }: { contact: ContactSummary; returnTo: string }) {
-  const fetcher = useFetcher<typeof deleteAction>({ key: `delete:${contact.id}` });
-  // One key per intent: a retry after a lost answer is the same delete.
-  const submissionKey = useRef<string>();
-  const problem = fetcher.state === "idle" ? deleteProblem(fetcher.data) : null;
-  if (fetcher.state !== "idle") return null;
+const deleteFetcherKey = (id: string) => `delete:${id}`;
+
+/** A plain left click, which the page may handle itself (not a new tab or window). */
+function isPlainClick(event: MouseEvent<HTMLAnchorElement>): boolean {
+  return event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey;
+}
+
+/**
+ * What the rows need from the router, made once for the page: 50 rows of
+ * <Link> and useFetcher cost a router lookup each on every render (about a
+ * millisecond a page on the server). The rows are plain links; a click
+ * navigates (or deletes) through these handlers.
+ */
+function useRowActions(returnTo: string) {
+  const navigate = useNavigate();
+  const submit = useSubmit();
+  // One key per row and intent: a retry after a lost answer is the same delete.
+  const keys = useRef(new Map<string, string>());
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
+  const deleting = new Set(
+    useFetchers()
+      .filter((f) => f.state !== "idle" && f.key.startsWith("delete:"))
+      .map((f) => f.key.slice("delete:".length)),
+  );
+  return {
+    deleting,
+    touched,
+    open(event: MouseEvent<HTMLAnchorElement>) {
+      if (!isPlainClick(event)) return;
+      event.preventDefault();
+      navigate(event.currentTarget.getAttribute("href")!);
+    },
+    remove(event: MouseEvent<HTMLAnchorElement>, contact: ContactSummary) {
+      if (!isPlainClick(event)) return;
+      event.preventDefault();
+      const key = keys.current.get(contact.id) ?? newClientSubmissionKey();
+      keys.current.set(contact.id, key);
+      deletedRows.set(contact.id, { contact, list: returnTo });
+      setTouched((ids) => new Set(ids).add(contact.id));
+      submit(
+        { submissionKey: key, returnTo },
+        { method: "post", action: `/contacts/${contact.id}/delete`, navigate: false, fetcherKey: deleteFetcherKey(contact.id) },
+      );
+    },
+  };
+}
+
+function ContactRow({ contact, returnTo, actions }: { contact: ContactSummary; returnTo: string; actions: ReturnType<typeof useRowActions> }) {
+  if (actions.deleting.has(contact.id)) return null;
   const confirmPage = `/contacts/${contact.id}/delete?${new URLSearchParams({ returnTo })}`;
   return (
     <li>
-      <Link to={`/contacts/${contact.id}`} className="contact-name">
+      <a href={`/contacts/${contact.id}`} className="contact-name" onClick={actions.open}>
         {contact.name}
-      </Link>
+      </a>
       <span className="contact-meta">
         {contact.email}
         {contact.company ? ` · ${contact.company}` : ""}
@@ -159,27 +217,34 @@ function ContactRow({ contact, returnTo }: { contact: ContactSummary; returnTo: 
       <time dateTime={contact.createdAt} className="contact-date">
         {formatDate(contact.createdAt)}
       </time>
-      <Link
-        to={confirmPage}
-        className="contact-delete"
-        aria-label={`Delete ${contact.name}`}
-        onClick={(event) => {
-          if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-          event.preventDefault();
-          submissionKey.current ??= newClientSubmissionKey();
-          deletedRows.set(contact.id, { contact, list: returnTo });
-          fetcher.submit({ submissionKey: submissionKey.current, returnTo }, { method: "post", action: `/contacts/${contact.id}/delete` });
-        }}
-      >
+      <a href={confirmPage} className="contact-delete" aria-label={`Delete ${contact.name}`} onClick={(event) => actions.remove(event, contact)}>
         Delete
-      </Link>
-      {problem ? (
-        <p className="form-error row-error" role="alert">
-          {problem}
-        </p>
-      ) : null}
+      </a>
+      {actions.touched.has(contact.id) ? <DeleteProblem contactId={contact.id} /> : null}
     </li>
   );
+}
+
+/**
+ * Holds a row's delete fetcher for as long as the page is shown. React
+ * Router drops the answer of a fetcher nobody renders any more, redirect
+ * included, and the row (with its DeleteProblem) is not rendered while its
+ * delete is on its way.
+ */
+function KeepDeleteFetcher({ contactId }: { contactId: string }) {
+  useFetcher({ key: deleteFetcherKey(contactId) });
+  return null;
+}
+
+/** Why this row's delete did not go through, once its request has settled (only for rows the user tried to delete). */
+function DeleteProblem({ contactId }: { contactId: string }) {
+  const fetcher = useFetcher<typeof deleteAction>({ key: deleteFetcherKey(contactId) });
+  const problem = fetcher.state === "idle" ? deleteProblem(fetcher.data) : null;
+  return problem ? (
+    <p className="form-error row-error" role="alert">
+      {problem}
+    </p>
+  ) : null;
 }
 
 /** The page's rows, plus those whose Undo is on its way (where they were, newest first). */
