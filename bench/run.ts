@@ -242,6 +242,7 @@ async function main(argv: string[]): Promise<number> {
       } finally {
         if (token) await endSession(dataset, token);
         await dataset.client.close();
+        await dataset.dispose();
       }
     }
   } finally {

@@ -6,18 +6,31 @@
 // measured against (docs/decisions/0021-benchmark.md).
 //
 // It imports nothing from app/ on purpose: it must stay framework-free, so
-// the SQL is copied. Keep it in step with app/contacts/contacts.server.ts
-// (listContacts and its search plans, getContact, createContact),
-// app/contacts/search.ts (folding, word marks, patterns, trigrams),
-// app/contacts/cursor.ts, app/auth/session.server.ts (getUser) and the
-// SQLite settings of db/database.server.ts. The bench checks that the
-// baseline lists the same contacts as Cardfile in every scenario.
+// the rules and the SQL are copied. The SQL is the text Kysely builds for the
+// app, character for character, with the same parameters in the same order,
+// and every search runs the same plan as the app's for the same query. Keep
+// it in step with:
+// - app/contacts/contacts.server.ts: PAGE_SIZE, SEARCH_PLAN, listContacts,
+//   pageRows, sqliteSearchRows, postgresSearchRows, pageQuery,
+//   candidateQuery, walkQuery, gatherQuery, bitmapScansOnly, walkStop,
+//   beyond, ofOwner, matching, inPageOrder, keyCompared, getContact,
+//   createContact;
+// - app/contacts/search.ts: foldForSearch, searchText, normalizeQuery,
+//   SUBSTRING_MIN_LENGTH, markWords (with isWordChar and isSpace),
+//   searchFilter, trigrams, trigramMatch;
+// - app/contacts/cursor.ts: encodeCursor, decodeCursor;
+// - app/auth/session.server.ts: lookUpUser (getUser);
+// - db/database.server.ts: openSqlite's settings, createDatabase's pool and
+//   Kysely's Postgres transaction (start transaction isolation level …);
+// - app/routes/contacts._index.tsx, contacts.$contactId._index.tsx and
+//   app/root.tsx for the HTML, roughly.
+// The bench checks that the baseline lists the same contacts as Cardfile in
+// every scenario.
 import Database from "better-sqlite3";
 import { createHash, randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import pg from "pg";
 
-const PAGE_SIZE = 50;
 const BODY_LIMIT_BYTES = 64 * 1024;
 const SESSION_COOKIE = "cardfile_session";
 const ID = /^[A-Za-z0-9_-]{22}$/;
@@ -34,13 +47,20 @@ const ID = /^[A-Za-z0-9_-]{22}$/;
 
 /** @param {string} url @returns {Client} */
 function openPostgres(url) {
-  // Same pool size as Cardfile's (db/database.server.ts); bigint as number.
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // Cardfile's pool (db/database.server.ts createDatabase); bigint as number.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    connectionTimeoutMillis: 1_000,
+    statement_timeout: 5_000,
+    query_timeout: 6_000,
+    idleTimeoutMillis: 30_000,
+  });
   pool.on("error", (error) => console.error(`database connection lost: ${error.message}`));
   pg.types.setTypeParser(20, Number);
   /** @type {Map<string, string>} */
   const numbered = new Map();
-  /** `?` placeholders become $1, $2, … */
+  /** `?` placeholders become $1, $2, … (no `?` appears in the SQL otherwise) */
   const toPg = (/** @type {string} */ sql) => {
     let text = numbered.get(sql);
     if (text === undefined) {
@@ -57,11 +77,12 @@ function openPostgres(url) {
     async run(sql, params) {
       await pool.query(toPg(sql), params);
     },
-    // contacts.server.ts postgresSearchRows: one repeatable-read transaction.
+    // contacts.server.ts postgresSearchRows: one repeatable-read transaction,
+    // begun as Kysely begins it (db.transaction().setIsolationLevel(…)).
     async snapshot(read) {
       const client = await pool.connect();
       try {
-        await client.query("begin isolation level repeatable read");
+        await client.query("start transaction isolation level repeatable read");
         const result = await read({ all: async (sql, params) => (await client.query(toPg(sql), params)).rows });
         await client.query("commit");
         return result;
@@ -78,7 +99,7 @@ function openPostgres(url) {
 
 /** @param {string} path @returns {Client} */
 function openSqlite(path) {
-  // Cardfile's settings (db/database.server.ts openSqlite).
+  // Cardfile's settings (db/database.server.ts openSqlite), and its prepared statements kept by text.
   const sqlite = new Database(path);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("foreign_keys = ON");
@@ -99,6 +120,7 @@ function openSqlite(path) {
     async run(sql, params) {
       prepare(sql).run(...params);
     },
+    // One connection, one query at a time: SQLite's plans need no transaction.
     snapshot(read) {
       return read(this);
     },
@@ -109,35 +131,45 @@ function openSqlite(path) {
 }
 
 const url = process.env.DATABASE_URL ?? "file:./data/cardfile.sqlite";
-const postgres = /^postgres(ql)?:\/\//.test(url);
-const db = postgres ? openPostgres(url) : openSqlite(url.replace(/^file:/, ""));
+/** db/database.server.ts dialectOf */
+const dialect = /^postgres(ql)?:\/\//.test(url) ? "postgres" : "sqlite";
+const db = dialect === "postgres" ? openPostgres(url) : openSqlite(url.replace(/^file:/, ""));
 
-// --- the app's rules, copied --------------------------------------------------
+// --- app/contacts/search.ts, copied ---------------------------------------------
 
-/** app/contacts/search.ts foldForSearch */
-const fold = (/** @type {string} */ text) => text.normalize("NFC").toLowerCase();
+/** foldForSearch: NFC, then lower case. */
+const foldForSearch = (/** @type {string} */ text) => text.normalize("NFC").toLowerCase();
 
-// app/contacts/search.ts: `search` holds the folded fields with WORD_MARK
-// before every word start; a query of 3+ characters matches anywhere, a
-// shorter one at a word start.
+/** searchText: the folded fields, one per line, word starts marked. */
+const searchText = (/** @type {{ name: string; email: string; company: string | null }} */ fields) =>
+  markWords(foldForSearch([fields.name, fields.email, fields.company ?? ""].join("\n")));
+
+/** normalizeQuery: no control characters, trimmed, bounded. */
+// eslint-disable-next-line no-control-regex
+const normalizeQuery = (/** @type {string | null} */ q) => (q ?? "").replace(/[\u0000-\u001f\u007f]/g, " ").trim().slice(0, 100);
+
+/** Folded queries shorter than this many characters (code points) match at word starts only. */
 const SUBSTRING_MIN_LENGTH = 3;
+/** Marks a word start in `search`. */
 const WORD_MARK = "\n\n";
 const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 const LETTER_OR_DIGIT = /[\p{L}\p{M}\p{N}]/u;
 
+/** isWordChar: a letter, mark or digit of a spaced script. */
 function isWordChar(/** @type {string} */ c) {
   const code = c.charCodeAt(0);
   if (code < 128) return (code >= 48 && code <= 57) || (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
   return LETTER_OR_DIGIT.test(c) && !UNSPACED.test(c);
 }
 
+/** isSpace */
 function isSpace(/** @type {string} */ c) {
   const code = c.charCodeAt(0);
   if (code < 128) return code === 32 || (code >= 9 && code <= 13);
   return /\s/u.test(c);
 }
 
-/** app/contacts/search.ts markWords */
+/** markWords: `text` with WORD_MARK before every word start. */
 function markWords(/** @type {string} */ text) {
   let marked = "";
   let previousIsWordChar = false;
@@ -150,12 +182,17 @@ function markWords(/** @type {string} */ text) {
   return marked;
 }
 
-/** app/contacts/search.ts searchText */
-const searchText = (/** @type {{ name: string; email: string; company: string | null }} */ f) => markWords(fold([f.name, f.email, f.company ?? ""].join("\n")));
+/**
+ * @typedef {{ short: boolean; pattern: string; indexed: string; narrow: string[] }} SearchFilter
+ */
 
-/** app/contacts/search.ts searchFilter */
+/**
+ * searchFilter: how a normalized query matches `search` (a LIKE pattern; 1–2
+ * characters only after a word mark), or null for none.
+ * @returns {SearchFilter | null}
+ */
 function searchFilter(/** @type {string} */ query) {
-  const folded = fold(query);
+  const folded = foldForSearch(query);
   if (folded === "") return null;
   const inner = markWords(folded).replace(/^\n\n/, "");
   const short = [...folded].length < SUBSTRING_MIN_LENGTH;
@@ -167,33 +204,43 @@ function searchFilter(/** @type {string} */ query) {
     .filter((piece) => [...piece].length >= 3)
     .sort((a, b) => [...b].length - [...a].length)
     .slice(0, 2);
-  return { pattern: like(indexed), indexed, narrow: pieces.length > 0 ? pieces.map(like) : [like(indexed)] };
+  return { short, pattern: like(indexed), indexed, narrow: pieces.length > 0 ? pieces.map(like) : [like(indexed)] };
 }
 
-/** app/contacts/search.ts trigramMatch: the trigrams without a mark, unless there are none */
-function trigramMatch(/** @type {string} */ text) {
+/** trigrams: the distinct three-character pieces (code points) of `text`. */
+function trigrams(/** @type {string} */ text) {
   const chars = [...text];
   /** @type {Set<string>} */
   const pieces = new Set();
   for (let i = 0; i + 3 <= chars.length; i++) pieces.add(chars.slice(i, i + 3).join(""));
-  const all = [...pieces];
+  return [...pieces];
+}
+
+/** trigramMatch: an FTS5 query for every trigram of `text`, those with a mark left out unless none remain. */
+function trigramMatch(/** @type {string} */ text) {
+  const all = trigrams(text);
   const unmarked = all.filter((piece) => !piece.includes("\n"));
   return (unmarked.length > 0 ? unmarked : all).map((piece) => `"${piece.replace(/"/g, '""')}"`).join(" AND ");
 }
 
-/** app/contacts/search.ts normalizeQuery */
-// eslint-disable-next-line no-control-regex
-const normalizeQuery = (/** @type {string | null} */ q) => (q ?? "").replace(/[\u0000-\u001f\u007f]/g, " ").trim().slice(0, 100);
+// --- app/contacts/cursor.ts, copied ---------------------------------------------
 
-/** app/contacts/cursor.ts */
+/** @typedef {{ direction: "older" | "newer"; createdAt: number; id: string }} Cursor */
+
+/** encodeCursor */
+function encodeCursor(/** @type {Cursor} */ cursor) {
+  const d = cursor.direction === "older" ? "o" : "n";
+  return `${d}${cursor.createdAt.toString(36)}.${cursor.id}`;
+}
+
+/** decodeCursor: the cursor, or null when it is missing or malformed. @returns {Cursor | null} */
 function decodeCursor(/** @type {string | null} */ value) {
   const match = value ? /^([on])([0-9a-z]{1,11})\.([A-Za-z0-9_-]{22})$/.exec(value) : null;
   if (!match) return null;
   const createdAt = parseInt(/** @type {string} */ (match[2]), 36);
   if (!Number.isSafeInteger(createdAt)) return null;
-  return { newer: match[1] === "n", createdAt, id: /** @type {string} */ (match[3]) };
+  return { direction: match[1] === "o" ? "older" : "newer", createdAt, id: /** @type {string} */ (match[3]) };
 }
-const encodeCursor = (/** @type {"o" | "n"} */ d, /** @type {Row} */ row) => `${d}${Number(row.created_at).toString(36)}.${row.id}`;
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 /** app/components/format.ts formatDate */
@@ -204,9 +251,9 @@ function formatDate(/** @type {number} */ ms) {
   return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${hh}:${mm} UTC`;
 }
 
-// --- queries: the SQL Kysely builds for the app ----------------------------------
+// --- queries: the SQL Kysely builds for the app, text for text --------------------
 
-/** app/auth/session.server.ts getUser */
+/** app/auth/session.server.ts lookUpUser */
 async function userOf(/** @type {import("node:http").IncomingMessage} */ req) {
   const token = cookie(req, SESSION_COOKIE);
   if (!token || token.length > 100) return null;
@@ -217,165 +264,195 @@ async function userOf(/** @type {import("node:http").IncomingMessage} */ req) {
   return /** @type {{ id: string; email: string } | null} */ (rows[0] ?? null);
 }
 
-const SUMMARY = '"contacts"."id", "contacts"."name", "contacts"."email", "contacts"."company", "contacts"."created_at"';
-/** contacts.server.ts SEARCH_PLAN */
-const GATHER_LIMIT = 2000;
-const WALK_LIMIT = 10_000;
+/** contacts.server.ts PAGE_SIZE */
+const PAGE_SIZE = 50;
 
-/**
- * @typedef {{ newer: boolean; createdAt: number; id: string }} Cursor
- * @typedef {{ pattern: string; indexed: string; narrow: string[] }} Filter
- */
-
-/** contacts.server.ts ofOwner: owner, live, past the cursor; returns [conditions, params]. */
-function ofOwner(/** @type {string} */ ownerId, /** @type {Cursor | null} */ cursor) {
-  const where = ['"contacts"."owner_id" = ?', '"contacts"."deleted_at" is null'];
-  /** @type {unknown[]} */
-  const params = [ownerId];
-  if (cursor) {
-    where.push(`("contacts"."created_at", "contacts"."id") ${cursor.newer ? ">" : "<"} (?, ?)`);
-    params.push(cursor.createdAt, cursor.id);
-  }
-  return { where, params };
-}
-
-/** contacts.server.ts inPageOrder */
-const inPageOrder = (/** @type {Cursor | null} */ cursor) => {
-  const direction = cursor?.newer ? "asc" : "desc";
-  return `order by "contacts"."created_at" ${direction}, "contacts"."id" ${direction} limit ?`;
+/** contacts.server.ts SEARCH_PLAN: where the plans switch (decision 0019). */
+const SEARCH_PLAN = {
+  /** Plan 1 fetches and sorts at most this many candidates from the index (SQLite). */
+  gatherLimit: 2000,
+  /** Plan 2 reads at most this many contacts of the list. */
+  walkLimit: 10_000,
 };
 
-const MATCHING = `"contacts"."search" like ? escape '\\'`;
+/**
+ * A piece of SQL and its parameters, in order.
+ * @typedef {{ sql: string; params: unknown[] }} Sql
+ * @typedef {{ created_at: number; id: string }} Key
+ */
 
-/** contacts.server.ts pageQuery: the plain scan along the list index (plan 2 on SQLite, with `stop`). */
-function pageQuery(
-  /** @type {Reader} */ reader,
-  /** @type {string} */ ownerId,
-  /** @type {Filter | null} */ filter,
-  /** @type {Cursor | null} */ cursor,
-  /** @type {{ created_at: number; id: string } | undefined} */ stop = undefined,
-) {
-  const { where, params } = ofOwner(ownerId, cursor);
-  if (filter) {
-    where.push(MATCHING);
-    params.push(filter.pattern);
-  }
-  if (stop) {
-    where.push(`("contacts"."created_at", "contacts"."id") ${cursor?.newer ? "<=" : ">="} (?, ?)`);
-    params.push(stop.created_at, stop.id);
-  }
-  return reader.all(`select ${SUMMARY} from "contacts" where ${where.join(" and ")} ${inPageOrder(cursor)}`, [...params, PAGE_SIZE + 1]);
+/** @returns {Sql} */
+const sql = (/** @type {string} */ text, /** @type {unknown[]} */ ...params) => ({ sql: text, params });
+
+/** The pieces joined by `separator`, their parameters in order. @returns {Sql} */
+const join = (/** @type {Sql[]} */ pieces, separator = " ") => ({
+  sql: pieces.map((piece) => piece.sql).join(separator),
+  params: pieces.flatMap((piece) => piece.params),
+});
+
+/** `select columns from from where conditions order`, as Kysely writes it. */
+const select = (/** @type {string} */ columns, /** @type {Sql} */ from, /** @type {Sql[]} */ conditions, /** @type {Sql} */ order) =>
+  join([sql(`select ${columns} from`), from, sql("where"), join(conditions, " and "), order]);
+
+/** Runs `query` with `reader` (the pool, or the snapshot's transaction). */
+const run = (/** @type {Reader} */ reader, /** @type {Sql} */ query) => reader.all(query.sql, query.params);
+
+/** contacts.server.ts SUMMARY_SELECTION: the summary columns, qualified. */
+const SUMMARY_SELECTION = '"contacts"."id", "contacts"."name", "contacts"."email", "contacts"."company", "contacts"."created_at"';
+const CONTACTS = sql('"contacts"');
+
+/** contacts.server.ts keyCompared: (created_at, id), the list's order, compared with a row's. */
+const keyCompared = (/** @type {Key} */ key, /** @type {"<" | ">" | "<=" | ">="} */ operator) =>
+  sql(`(contacts.created_at, contacts.id) ${operator} (?, ?)`, key.created_at, key.id);
+
+/** contacts.server.ts ofOwner: the owner's live contacts past the cursor. */
+function ofOwner(/** @type {string} */ ownerId, /** @type {Cursor | null} */ cursor) {
+  const conditions = [sql("contacts.owner_id = ?", ownerId), sql("contacts.deleted_at is null")];
+  if (cursor) conditions.push(keyCompared({ created_at: cursor.createdAt, id: cursor.id }, cursor.direction === "newer" ? ">" : "<"));
+  return conditions;
 }
 
-/** contacts.server.ts gatherQuery: matches among the index's candidates (given, or all of FTS5's on SQLite), sorted. */
+/** contacts.server.ts matching: the contacts that match the query. */
+const matching = (/** @type {SearchFilter} */ filter) => sql("contacts.search like ? escape '\\'", filter.pattern);
+
+/** contacts.server.ts inPageOrder: newest first (oldest first reading "newer"), at most `limit`. */
+function inPageOrder(/** @type {Cursor | null} */ cursor, /** @type {number} */ limit) {
+  const direction = cursor?.direction === "newer" ? "asc" : "desc";
+  return sql(`order by contacts.created_at ${direction}, contacts.id ${direction} limit ?`, limit);
+}
+
+/** contacts.server.ts pageQuery: the plain scan along the list index; the list, and plan 2 on SQLite. */
+function pageQuery(/** @type {string} */ ownerId, /** @type {SearchFilter | null} */ filter, /** @type {Cursor | null} */ cursor) {
+  const conditions = ofOwner(ownerId, cursor);
+  if (filter) conditions.push(matching(filter));
+  return { conditions, order: inPageOrder(cursor, PAGE_SIZE + 1) };
+}
+const pageSql = (/** @type {ReturnType<typeof pageQuery>} */ { conditions, order }) => select(SUMMARY_SELECTION, CONTACTS, conditions, order);
+
+/** contacts.server.ts candidateQuery: up to `limit` FTS5 rowids holding every trigram of the query (SQLite). */
+const candidateQuery = (/** @type {SearchFilter} */ filter, /** @type {number} */ limit) =>
+  sql('select rowid as "rowid" from contacts_fts as "contacts_fts" where contacts_fts match ? limit ?', trigramMatch(filter.indexed), limit);
+
+/**
+ * contacts.server.ts walkQuery: plan 2, up to PAGE_SIZE + 1 matches walking
+ * the list from the cursor; on SQLite no further than `stop`, on Postgres a
+ * subquery with its own LIMIT (SEARCH_PLAN.walkLimit).
+ */
+function walkQuery(/** @type {string} */ ownerId, /** @type {SearchFilter} */ filter, /** @type {Cursor | null} */ cursor, /** @type {Key | undefined} */ stop = undefined) {
+  if (dialect === "sqlite") {
+    const page = pageQuery(ownerId, filter, cursor);
+    if (stop !== undefined) page.conditions.push(keyCompared(stop, cursor?.direction === "newer" ? "<=" : ">="));
+    return pageSql(page);
+  }
+  const newest = select(`${SUMMARY_SELECTION}, "contacts"."search"`, CONTACTS, ofOwner(ownerId, cursor), inPageOrder(cursor, SEARCH_PLAN.walkLimit));
+  return select(SUMMARY_SELECTION, sql(`(${newest.sql}) as "contacts"`, ...newest.params), [matching(filter)], inPageOrder(cursor, PAGE_SIZE + 1));
+}
+
+/**
+ * contacts.server.ts gatherQuery: plans 1 and 3, up to `limit` matches among
+ * the index's candidates past the cursor, sorted. SQLite: the given rowids,
+ * or else all of FTS5's, read first (CROSS JOIN). Postgres: after
+ * bitmapScansOnly; GIN gets the `narrow` pieces, the whole pattern checks.
+ */
 function gatherQuery(
-  /** @type {Reader} */ reader,
   /** @type {string} */ ownerId,
-  /** @type {Filter} */ filter,
+  /** @type {SearchFilter} */ filter,
   /** @type {Cursor | null} */ cursor,
   /** @type {number} */ limit,
   /** @type {number[] | undefined} */ candidates = undefined,
 ) {
-  const { where, params } = ofOwner(ownerId, cursor);
-  if (postgres) {
-    // GIN is given the longest pieces only; the whole pattern checks each row, written so the index does not take it.
-    where.push(`(${filter.narrow.map(() => MATCHING).join(" and ")})`, `("contacts"."search" || '') like ? escape '\\'`);
-    return reader.all(`select ${SUMMARY} from "contacts" where ${where.join(" and ")} ${inPageOrder(cursor)}`, [
-      ...params,
-      ...filter.narrow,
-      filter.pattern,
-      limit,
-    ]);
+  if (dialect === "sqlite" && candidates) {
+    const given = sql('json_each(?) as "candidate" cross join "contacts"', JSON.stringify(candidates));
+    return select(SUMMARY_SELECTION, given, [sql("contacts.rowid = candidate.value"), ...ofOwner(ownerId, cursor), matching(filter)], inPageOrder(cursor, limit));
   }
-  where.push(MATCHING);
-  params.push(filter.pattern);
-  if (candidates) {
-    return reader.all(
-      `select ${SUMMARY} from json_each(?) as "candidate" cross join "contacts" where contacts.rowid = candidate.value and ${where.join(" and ")} ${inPageOrder(cursor)}`,
-      [JSON.stringify(candidates), ...params, limit],
-    );
+  if (dialect === "sqlite") {
+    const all = sql('contacts_fts as "contacts_fts" cross join "contacts"');
+    const joined = sql("contacts.rowid = contacts_fts.rowid and contacts_fts match ?", trigramMatch(filter.indexed));
+    return select(SUMMARY_SELECTION, all, [joined, ...ofOwner(ownerId, cursor), matching(filter)], inPageOrder(cursor, limit));
   }
-  return reader.all(
-    `select ${SUMMARY} from contacts_fts as "contacts_fts" cross join "contacts" where contacts.rowid = contacts_fts.rowid and contacts_fts match ? and ${where.join(" and ")} ${inPageOrder(cursor)}`,
-    [trigramMatch(filter.indexed), ...params, limit],
-  );
+  // Kysely's eb.and(): one condition as it is, more in parentheses.
+  const pieces = filter.narrow.map((piece) => sql("contacts.search like ? escape '\\'", piece));
+  const narrow = pieces.length === 1 ? /** @type {Sql} */ (pieces[0]) : join([sql("("), join(pieces, " and "), sql(")")], "");
+  const whole = sql("(contacts.search || '') like ? escape '\\'", filter.pattern);
+  return select(SUMMARY_SELECTION, CONTACTS, [...ofOwner(ownerId, cursor), narrow, whole], inPageOrder(cursor, limit));
 }
 
-/** contacts.server.ts walkStop: the key of the WALK_LIMIT-th contact from the cursor. */
+/** contacts.server.ts bitmapScansOnly: for the rest of the transaction, bitmap scans only (the GIN index). */
+const bitmapScansOnly = (/** @type {Reader} */ trx) =>
+  trx.all("select set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)", []);
+
+/** contacts.server.ts walkStop: the key of the walkLimit-th contact from the cursor; none if the list ends first. */
 async function walkStop(/** @type {Reader} */ reader, /** @type {string} */ ownerId, /** @type {Cursor | null} */ cursor) {
-  const { where, params } = ofOwner(ownerId, cursor);
-  const rows = await reader.all(
-    `select "contacts"."created_at", "contacts"."id" from "contacts" where ${where.join(" and ")} ${inPageOrder(cursor)} offset ?`,
-    [...params, 1, WALK_LIMIT - 1],
-  );
-  return /** @type {{ created_at: number; id: string } | undefined} */ (rows[0]);
+  const order = join([inPageOrder(cursor, 1), sql("offset ?", SEARCH_PLAN.walkLimit - 1)]);
+  const rows = await run(reader, select('"contacts"."created_at", "contacts"."id"', CONTACTS, ofOwner(ownerId, cursor), order));
+  return /** @type {Key | undefined} */ (rows[0]);
 }
 
-/** contacts.server.ts beyond: a cursor past `stop`, in the direction of `cursor`. */
-const beyond = (/** @type {{ created_at: number; id: string }} */ stop, /** @type {Cursor | null} */ cursor) => ({
-  newer: cursor?.newer ?? false,
-  createdAt: Number(stop.created_at),
+/** contacts.server.ts beyond: a cursor that continues past `stop`, in the direction of `cursor`. @returns {Cursor} */
+const beyond = (/** @type {Key} */ stop, /** @type {Cursor | null} */ cursor) => ({
+  direction: cursor?.direction ?? "older",
+  createdAt: stop.created_at,
   id: stop.id,
 });
 
-/** contacts.server.ts walkQuery on Postgres: the filter outside a LIMITed walk of the list index. */
-function postgresWalk(/** @type {Reader} */ reader, /** @type {string} */ ownerId, /** @type {Filter} */ filter, /** @type {Cursor | null} */ cursor) {
-  const { where, params } = ofOwner(ownerId, cursor);
-  return reader.all(
-    `select ${SUMMARY} from (select ${SUMMARY}, "contacts"."search" from "contacts" where ${where.join(" and ")} ${inPageOrder(cursor)}) as "contacts" where ${MATCHING} ${inPageOrder(cursor)}`,
-    [...params, WALK_LIMIT, filter.pattern, PAGE_SIZE + 1],
-  );
-}
-
-/** contacts.server.ts pageRows: the plan chosen per query (decision 0019). */
+/** contacts.server.ts pageRows: up to PAGE_SIZE + 1 rows in the cursor's direction, a search's plan chosen per query. */
 function pageRows(/** @type {string} */ ownerId, /** @type {string} */ query, /** @type {Cursor | null} */ cursor) {
   const filter = searchFilter(query);
-  if (!filter) return pageQuery(db, ownerId, null, cursor);
-  return postgres ? postgresSearchRows(ownerId, filter, cursor) : sqliteSearchRows(ownerId, filter, cursor);
+  if (!filter) return run(db, pageSql(pageQuery(ownerId, null, cursor)));
+  return dialect === "sqlite" ? sqliteSearchRows(ownerId, filter, cursor) : postgresSearchRows(ownerId, filter, cursor);
 }
 
-/** contacts.server.ts sqliteSearchRows */
-async function sqliteSearchRows(/** @type {string} */ ownerId, /** @type {Filter} */ filter, /** @type {Cursor | null} */ cursor) {
-  const found = await db.all("select rowid from contacts_fts where contacts_fts match ? limit ?", [trigramMatch(filter.indexed), GATHER_LIMIT + 1]);
+/** contacts.server.ts sqliteSearchRows: FTS5 asked first; few candidates: plan 1; many: plan 2, then plan 3. @returns {Promise<Row[]>} */
+async function sqliteSearchRows(/** @type {string} */ ownerId, /** @type {SearchFilter} */ filter, /** @type {Cursor | null} */ cursor) {
+  const found = await run(db, candidateQuery(filter, SEARCH_PLAN.gatherLimit + 1));
   if (found.length === 0) return [];
-  if (found.length <= GATHER_LIMIT) return gatherQuery(db, ownerId, filter, cursor, PAGE_SIZE + 1, found.map((row) => row.rowid));
+  if (found.length <= SEARCH_PLAN.gatherLimit) {
+    return run(db, gatherQuery(ownerId, filter, cursor, PAGE_SIZE + 1, found.map((/** @type {Row} */ row) => row.rowid)));
+  }
   const stop = await walkStop(db, ownerId, cursor);
-  const walked = await pageQuery(db, ownerId, filter, cursor, stop);
+  const walked = await run(db, walkQuery(ownerId, filter, cursor, stop));
   if (stop === undefined || walked.length > PAGE_SIZE) return walked;
-  return [...walked, ...(await gatherQuery(db, ownerId, filter, beyond(stop, cursor), PAGE_SIZE + 1 - walked.length))];
+  const rest = await run(db, gatherQuery(ownerId, filter, beyond(stop, cursor), PAGE_SIZE + 1 - walked.length));
+  return [...walked, ...rest];
 }
 
-/** contacts.server.ts postgresSearchRows */
-function postgresSearchRows(/** @type {string} */ ownerId, /** @type {Filter} */ filter, /** @type {Cursor | null} */ cursor) {
+/** contacts.server.ts postgresSearchRows: plan 2 first, then plan 3 with bitmap scans only, in one snapshot. @returns {Promise<Row[]>} */
+function postgresSearchRows(/** @type {string} */ ownerId, /** @type {SearchFilter} */ filter, /** @type {Cursor | null} */ cursor) {
   return db.snapshot(async (trx) => {
-    const walked = await postgresWalk(trx, ownerId, filter, cursor);
+    const walked = await run(trx, walkQuery(ownerId, filter, cursor));
     if (walked.length > PAGE_SIZE) return walked;
     const stop = await walkStop(trx, ownerId, cursor);
     if (stop === undefined) return walked;
-    // contacts.server.ts bitmapScansOnly
-    await trx.all("select set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)", []);
-    return [...walked, ...(await gatherQuery(trx, ownerId, filter, beyond(stop, cursor), PAGE_SIZE + 1 - walked.length))];
+    await bitmapScansOnly(trx);
+    const rest = await run(trx, gatherQuery(ownerId, filter, beyond(stop, cursor), PAGE_SIZE + 1 - walked.length));
+    return [...walked, ...rest];
   });
 }
 
-/** app/contacts/contacts.server.ts listContacts */
-async function listContacts(/** @type {string} */ ownerId, /** @type {string} */ q, /** @type {string | null} */ rawCursor) {
-  const query = normalizeQuery(q);
-  const cursor = decodeCursor(rawCursor);
+/**
+ * contacts.server.ts listContacts: one page of the owner's contacts, newest
+ * first, optionally searched; a malformed cursor reads the first page.
+ * @returns {Promise<{ contacts: Row[]; older: string | null; newer: string | null }>}
+ */
+async function listContacts(/** @type {string} */ ownerId, /** @type {{ q?: string | null; cursor?: string | null }} */ { q, cursor: rawCursor } = {}) {
+  const query = normalizeQuery(q ?? null);
+  const cursor = decodeCursor(rawCursor ?? null);
   const rows = await pageRows(ownerId, query, cursor);
-  if (cursor?.newer && rows.length === 0) return listContacts(ownerId, query, null);
+  if (cursor?.direction === "newer" && rows.length === 0) {
+    // Everything newer has gone (deleted): the first page is the right answer.
+    return listContacts(ownerId, { q: query });
+  }
   const hasMore = rows.length > PAGE_SIZE;
   const page = rows.slice(0, PAGE_SIZE);
-  if (cursor?.newer) page.reverse();
+  if (cursor?.direction === "newer") page.reverse();
   const first = page[0];
   const last = page[page.length - 1];
-  const hasOlder = cursor?.newer ? true : hasMore;
-  const hasNewer = cursor?.newer ? hasMore : cursor !== null;
+  const hasOlder = cursor?.direction === "newer" ? true : hasMore;
+  const hasNewer = cursor?.direction === "newer" ? hasMore : cursor !== null;
   return {
-    query,
     contacts: page,
-    older: hasOlder && last ? encodeCursor("o", last) : null,
-    newer: hasNewer && first ? encodeCursor("n", first) : null,
+    older: hasOlder && last ? encodeCursor({ direction: "older", createdAt: last.created_at, id: last.id }) : null,
+    newer: hasNewer && first ? encodeCursor({ direction: "newer", createdAt: first.created_at, id: first.id }) : null,
   };
 }
 
@@ -387,6 +464,9 @@ async function getContact(/** @type {string} */ ownerId, /** @type {string} */ i
   );
   return rows[0] ?? null;
 }
+
+/** app/auth/users.server.ts emailKey */
+const emailKey = (/** @type {string} */ email) => email.normalize("NFC").toLowerCase();
 
 /** app/contacts/contacts.server.ts createContact: the insert (without the app's rate limit and submission key) */
 async function createContact(/** @type {string} */ ownerId, /** @type {ContactInput} */ input) {
@@ -400,7 +480,7 @@ async function createContact(/** @type {string} */ ownerId, /** @type {ContactIn
         ownerId,
         input.name,
         input.email,
-        fold(input.email),
+        emailKey(input.email),
         input.company,
         input.phone,
         input.notes,
@@ -449,7 +529,7 @@ function page(/** @type {string} */ title, /** @type {{ email: string } | null} 
   const nav = user
     ? `<nav aria-label="Account"><span class="who" title="Signed in as">${escape(user.email)}</span><a href="/account">Account</a><form method="post" action="/logout"><button type="submit" class="link-button">Log out</button></form></nav>`
     : "";
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(title)}</title><link rel="stylesheet" href="/styles.css"><link rel="icon" href="/favicon.svg" type="image/svg+xml"></head><body><a class="skip-link" href="#main">Skip to content</a><header class="site-header"><a class="brand" href="/">Cardfile</a>${nav}</header><main id="main">${body}</main></body></html>`;
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="description" content="Cardfile, a small contacts CRM: names, emails, companies, phones and notes, searchable, on any network."><title>${escape(title)}</title><link rel="stylesheet" href="/styles.css"><link rel="icon" href="/favicon.svg" type="image/svg+xml"></head><body><a class="skip-link" href="#main">Skip to content</a><header class="site-header"><a class="brand" href="/">Cardfile</a>${nav}</header><main id="main">${body}</main></body></html>`;
 }
 
 function pageHref(/** @type {string} */ q, /** @type {string | null} */ cursor) {
@@ -460,11 +540,21 @@ function pageHref(/** @type {string} */ q, /** @type {string | null} */ cursor) 
   return search ? `/contacts?${search}` : "/contacts";
 }
 
-function listPage(/** @type {{ email: string }} */ user, /** @type {Awaited<ReturnType<typeof listContacts>>} */ { query: q, contacts, older, newer }) {
+/**
+ * app/routes/contacts._index.tsx: `q` as its loader shows it (trimmed),
+ * `here` the page's own path and query (where a row's Delete returns to).
+ */
+function listPage(
+  /** @type {{ email: string }} */ user,
+  /** @type {string} */ q,
+  /** @type {string} */ here,
+  /** @type {Awaited<ReturnType<typeof listContacts>>} */ { contacts, older, newer },
+) {
+  const returnTo = new URLSearchParams({ returnTo: here }).toString();
   const rows = contacts
     .map(
       (c) =>
-        `<li><a class="contact-name" href="/contacts/${c.id}">${escape(c.name)}</a><span class="contact-meta">${escape(c.email)}${c.company ? ` · ${escape(c.company)}` : ""}</span><time datetime="${new Date(Number(c.created_at)).toISOString()}" class="contact-date">${formatDate(Number(c.created_at))}</time></li>`,
+        `<li><a href="/contacts/${c.id}" class="contact-name">${escape(c.name)}</a><span class="contact-meta">${escape(c.email)}${c.company ? ` · ${escape(c.company)}` : ""}</span><time datetime="${new Date(Number(c.created_at)).toISOString()}" class="contact-date">${formatDate(Number(c.created_at))}</time><a href="/contacts/${c.id}/delete?${escape(returnTo)}" class="contact-delete" aria-label="Delete ${escape(c.name)}">Delete</a></li>`,
     )
     .join("");
   const list =
@@ -555,7 +645,10 @@ async function handle(req, res) {
   if (!user) return seeOther(res, `/login?${new URLSearchParams({ redirectTo: path + url.search })}`);
 
   if (path === "/contacts" && req.method === "GET") {
-    return send(res, 200, listPage(user, await listContacts(user.id, url.searchParams.get("q") ?? "", url.searchParams.get("cursor"))));
+    // The route's loader: q trimmed for the page, listContacts normalizes it for the query.
+    const q = url.searchParams.get("q")?.trim() ?? "";
+    const list = await listContacts(user.id, { q, cursor: url.searchParams.get("cursor") });
+    return send(res, 200, listPage(user, q, path + url.search, list));
   }
   if (path === "/contacts/new") {
     if (req.method === "GET") return send(res, 200, newPage(user));

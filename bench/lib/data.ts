@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import type { BenchOptions, Db } from "./options";
@@ -88,6 +89,8 @@ export async function postgresProblem(serverUrl: string): Promise<string | null>
 
 export interface Dataset {
   db: Db;
+  /** removes a smoke run's scratch data (its temp folder, its Postgres database); nothing for a kept dataset */
+  dispose(): Promise<void>;
   /** DATABASE_URL for the servers */
   url: string;
   client: DbClient;
@@ -162,67 +165,88 @@ async function liveContacts(client: DbClient, userId: string): Promise<number> {
  * reused dataset has the schema of the code being measured.
  */
 export async function prepareDataset(db: Db, options: BenchOptions, log: (line: string) => void): Promise<Dataset> {
-  mkdirSync(dataDir, { recursive: true });
   const n = options.contacts;
+  // A smoke run (the test suite's) seeds scratch data of its own and removes
+  // it afterwards: it never touches, or collides with, a kept dataset.
+  const scratch = options.mode === "smoke";
+  const dir = scratch ? mkdtempSync(path.join(tmpdir(), "cardfile-bench-smoke-")) : dataDir;
+  mkdirSync(dir, { recursive: true });
   const name = `cardfile-bench-${n}`;
-  const markerFile = path.join(dataDir, `${name}.${db}.json`);
-  const sqliteFile = path.join(dataDir, `${name}.sqlite`);
-  const pgName = `cardfile_bench_${n}`;
-  const url = db === "sqlite" ? `file:${sqliteFile}` : withDatabase(options.postgresUrl, pgName);
-  const generator = generatorVersion();
-  const quiet = options.mode === "smoke";
-
-  const open = async () => (db === "sqlite" ? sqliteClient(sqliteFile) : postgresClient(url));
-  const marker: Marker | null = existsSync(markerFile) ? JSON.parse(readFileSync(markerFile, "utf8")) : null;
-  let reusable =
-    marker?.contacts === n && marker.email === ACCOUNT.email && marker.generator === generator && migrationsStillApply(marker.migrations);
-  if (reusable && db === "sqlite" && !existsSync(sqliteFile)) reusable = false;
-  if (reusable && db === "postgres") {
-    const admin = await postgresClient(options.postgresUrl);
-    reusable = (await admin.all("select 1 from pg_database where datname = ?", [pgName])).length === 1;
-    await admin.close();
-  }
-
-  if (reusable) {
-    await tsx("db/migrate.ts", [], url, true);
-    const client = await open();
-    const userId = await accountId(client);
-    if (userId) {
-      // A run that died mid-way may have left its created contacts behind.
-      await deleteCreatedContacts({ client, userId });
-      if ((await liveContacts(client, userId)) === n) {
-        writeMarker(markerFile, n, generator, marker?.seededAt);
-        log(`${db}: reusing ${n.toLocaleString("en-US")} contacts (${db === "sqlite" ? path.relative(root, sqliteFile) : pgName})`);
-        return { db, url, client, userId, contacts: n };
+  const markerFile = path.join(dir, `${name}.${db}.json`);
+  const sqliteFile = path.join(dir, `${name}.sqlite`);
+  const pgName = scratch ? `cardfile_bench_smoke_${process.pid}_${randomBytes(4).toString("hex")}` : `cardfile_bench_${n}`;
+  const dispose = async () => {
+    if (!scratch) return;
+    if (db === "postgres") {
+      const admin = await postgresClient(options.postgresUrl);
+      try {
+        await admin.run(`drop database if exists ${pgName} with (force)`);
+      } finally {
+        await admin.close();
       }
     }
-    await client.close();
-  }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const url = db === "sqlite" ? `file:${sqliteFile}` : withDatabase(options.postgresUrl, pgName);
+    const generator = generatorVersion();
+    const quiet = options.mode === "smoke";
 
-  log(`${db}: seeding ${n.toLocaleString("en-US")} contacts into ${db === "sqlite" ? path.relative(root, sqliteFile) : pgName} (once; later runs reuse them)`);
-  rmSync(markerFile, { force: true });
-  if (db === "sqlite") {
-    for (const suffix of ["", "-wal", "-shm"]) rmSync(sqliteFile + suffix, { force: true });
-  } else {
-    const admin = await postgresClient(options.postgresUrl);
-    try {
-      await admin.run(`drop database if exists ${pgName} with (force)`);
-      await admin.run(`create database ${pgName}`);
-    } finally {
+    const open = async () => (db === "sqlite" ? sqliteClient(sqliteFile) : postgresClient(url));
+    const marker: Marker | null = existsSync(markerFile) ? JSON.parse(readFileSync(markerFile, "utf8")) : null;
+    let reusable =
+      marker?.contacts === n && marker.email === ACCOUNT.email && marker.generator === generator && migrationsStillApply(marker.migrations);
+    if (reusable && db === "sqlite" && !existsSync(sqliteFile)) reusable = false;
+    if (reusable && db === "postgres") {
+      const admin = await postgresClient(options.postgresUrl);
+      reusable = (await admin.all("select 1 from pg_database where datname = ?", [pgName])).length === 1;
       await admin.close();
     }
+
+    if (reusable) {
+      await tsx("db/migrate.ts", [], url, true);
+      const client = await open();
+      const userId = await accountId(client);
+      if (userId) {
+        // A run that died mid-way may have left its created contacts behind.
+        await deleteCreatedContacts({ client, userId });
+        if ((await liveContacts(client, userId)) === n) {
+          writeMarker(markerFile, n, generator, marker?.seededAt);
+          log(`${db}: reusing ${n.toLocaleString("en-US")} contacts (${db === "sqlite" ? path.relative(root, sqliteFile) : pgName})`);
+          return { db, url, client, userId, contacts: n, dispose };
+        }
+      }
+      await client.close();
+    }
+
+    log(`${db}: seeding ${n.toLocaleString("en-US")} contacts into ${db === "sqlite" ? path.relative(root, sqliteFile) : pgName} (once; later runs reuse them)`);
+    rmSync(markerFile, { force: true });
+    if (db === "sqlite") {
+      for (const suffix of ["", "-wal", "-shm"]) rmSync(sqliteFile + suffix, { force: true });
+    } else {
+      const admin = await postgresClient(options.postgresUrl);
+      try {
+        await admin.run(`drop database if exists ${pgName} with (force)`);
+        await admin.run(`create database ${pgName}`);
+      } finally {
+        await admin.close();
+      }
+    }
+    await tsx("db/seed.ts", ["--contacts", String(n), "--email", ACCOUNT.email, "--password", ACCOUNT.password], url, quiet);
+    const client = await open();
+    const userId = await accountId(client);
+    const count = userId ? await liveContacts(client, userId) : 0;
+    if (!userId || count !== n) {
+      await client.close();
+      throw new Error(`db:seed left ${count} contacts for ${ACCOUNT.email} on ${db}, not ${n}`);
+    }
+    if (db === "postgres") await client.run("analyze");
+    writeMarker(markerFile, n, generator);
+    return { db, url, client, userId, contacts: n, dispose };
+  } catch (error) {
+    await dispose().catch(() => {});
+    throw error;
   }
-  await tsx("db/seed.ts", ["--contacts", String(n), "--email", ACCOUNT.email, "--password", ACCOUNT.password], url, quiet);
-  const client = await open();
-  const userId = await accountId(client);
-  const count = userId ? await liveContacts(client, userId) : 0;
-  if (!userId || count !== n) {
-    await client.close();
-    throw new Error(`db:seed left ${count} contacts for ${ACCOUNT.email} on ${db}, not ${n}`);
-  }
-  if (db === "postgres") await client.run("analyze");
-  writeMarker(markerFile, n, generator);
-  return { db, url, client, userId, contacts: n };
 }
 
 export interface Fixtures {

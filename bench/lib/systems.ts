@@ -96,7 +96,8 @@ export function startSystem(system: System, dataset: Dataset, cardfile: Cardfile
       return startServer({
         name,
         command: process.execPath,
-        args: [path.join(cardfile.dir, "server.js")],
+        // As `npm start` runs it (package.json): the heap cap is part of production's command line.
+        args: ["--max-old-space-size=128", path.join(cardfile.dir, "server.js")],
         cwd: cardfile.dir,
         env: (port) => ({ NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port), DATABASE_URL: dataset.url }),
         readyPath: "/login",
