@@ -108,10 +108,17 @@ class AvailabilityAwarePostgresDialect extends PostgresDialect {
   override createDriver(): Driver {
     const driver = super.createDriver();
     const acquire = driver.acquireConnection.bind(driver);
+    // Kysely hands out the same connection object for a pooled client every
+    // time: wrap each once, or every acquire would add a layer and queries
+    // would slow down (and finally overflow the stack) as the process ages.
+    const guarded = new WeakSet<DatabaseConnection>();
     driver.acquireConnection = async () => {
       const connection = await guard(() => acquire());
-      const execute = connection.executeQuery.bind(connection);
-      connection.executeQuery = (query) => guard(() => execute(query));
+      if (!guarded.has(connection)) {
+        const execute = connection.executeQuery.bind(connection);
+        connection.executeQuery = (query) => guard(() => execute(query));
+        guarded.add(connection);
+      }
       return connection;
     };
     return driver;
