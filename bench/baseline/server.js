@@ -105,7 +105,6 @@ function openSqlite(path) {
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = NORMAL");
-  sqlite.pragma("mmap_size = 1073741824");
   /** @type {Map<string, Database.Statement>} */
   const statements = new Map();
   const prepare = (/** @type {string} */ sql) => {
