@@ -8,6 +8,7 @@ import { createRequestHandler } from "@remix-run/express";
 import compression from "compression";
 import express from "express";
 import { randomBytes } from "node:crypto";
+import { readdirSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -137,6 +138,18 @@ function plainPage(status, title, message) {
 }
 
 /**
+ * The files under dir as URL paths ("/favicon.svg"), leaving out one top-level folder.
+ * @param {string} dir
+ * @param {string} skip
+ */
+export function listFiles(dir, skip) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => "/" + path.relative(dir, path.join(entry.parentPath ?? entry.path, entry.name)).split(path.sep).join("/"))
+    .filter((url) => !url.startsWith(`/${skip}/`));
+}
+
+/**
  * @param {{ build: import("@remix-run/node").ServerBuild, trustProxy: boolean | string | number, buildDir: string }} options
  */
 export function createApp({ build, trustProxy, buildDir }) {
@@ -146,10 +159,11 @@ export function createApp({ build, trustProxy, buildDir }) {
 
   // Every response, static files included, gets an id and the security headers.
   app.use((req, res, next) => {
-    res.locals.requestId = randomBytes(6).toString("hex");
-    res.locals.cspNonce = randomBytes(16).toString("base64");
-    res.set("X-Request-Id", res.locals.requestId);
-    res.set(securityHeaders(res.locals.cspNonce, req.secure));
+    const random = randomBytes(22);
+    res.locals.requestId = random.toString("hex", 0, 6);
+    res.locals.cspNonce = random.toString("base64", 6);
+    res.setHeader("X-Request-Id", res.locals.requestId);
+    for (const [name, value] of Object.entries(securityHeaders(res.locals.cspNonce, req.secure))) res.setHeader(name, value);
     // A 304 tells the browser to reuse its stored page, whose scripts carry
     // the nonce of the response that stored it; the 304's headers replace the
     // stored ones, so a fresh policy (a new nonce) would block those scripts.
@@ -194,12 +208,18 @@ export function createApp({ build, trustProxy, buildDir }) {
   });
 
   // br or gzip, as the client accepts: pages, data and assets cost far less on a slow link.
-  app.use(compression());
+  // A client that accepts no encoding (curl, a load generator) skips the wrapper.
+  const compress = compression();
+  app.use((req, res, next) => (req.headers["accept-encoding"] ? compress(req, res, next) : next()));
 
   const client = path.join(buildDir, "client");
   // Hashed file names: a changed file gets a new URL, so cache forever.
   app.use("/assets", express.static(path.join(client, "assets"), { immutable: true, maxAge: "1y", index: false }));
-  app.use(express.static(client, { maxAge: "1h", index: false }));
+  // The few other public files (favicon.svg, …), listed once: asking the disk
+  // whether every page URL is a file would cost each request a stat() call.
+  const publicFiles = new Set(listFiles(client, "assets"));
+  const servePublic = express.static(client, { maxAge: "1h", index: false });
+  app.use((req, res, next) => (publicFiles.has(req.path) ? servePublic(req, res, next) : next()));
 
   app.all(
     "*",

@@ -108,15 +108,20 @@ export default function handleRequest(
   });
 }
 
-/** The whole document as a string; rejects if rendering fails (Remix then renders the error page). */
-function renderWhole(app: ReactElement, nonce: string | undefined): Promise<string> {
+/**
+ * The whole document as UTF-8 bytes, kept as bytes: hashed and sent without
+ * another round of decoding and encoding. Rejects if rendering fails (Remix
+ * then renders the error page).
+ */
+function renderWhole(app: ReactElement, nonce: string | undefined): Promise<Buffer<ArrayBuffer>> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const sink = new PassThrough();
     sink.on("data", (chunk: Buffer) => chunks.push(chunk));
     sink.on("end", () => {
       clearTimeout(timer);
-      resolve(Buffer.concat(chunks).toString("utf8"));
+      // A fresh ArrayBuffer (never shared memory), as a Response body must be.
+      resolve(Buffer.concat(chunks) as Buffer<ArrayBuffer>);
     });
     sink.on("error", reject);
     let failed = false;
@@ -148,9 +153,20 @@ function renderWhole(app: ReactElement, nonce: string | undefined): Promise<stri
  * would make every ETag new). Everything else that differs per render (a
  * form's one-time submission key) stays in, so such a page is never reused.
  */
-export function etagOf(html: string, nonce: string | undefined): string {
-  const stable = nonce ? html.split(nonce).join("") : html;
-  return `W/"${createHash("sha256").update(stable).digest("base64url").slice(0, 27)}"`;
+export function etagOf(html: Buffer, nonce: string | undefined): string {
+  const hash = createHash("sha256");
+  if (nonce) {
+    // Every part of the body but the nonce, in order.
+    let from = 0;
+    for (let at = html.indexOf(nonce, 0, "latin1"); at !== -1; at = html.indexOf(nonce, from, "latin1")) {
+      hash.update(html.subarray(from, at));
+      from = at + nonce.length;
+    }
+    hash.update(html.subarray(from));
+  } else {
+    hash.update(html);
+  }
+  return `W/"${hash.digest("base64url").slice(0, 27)}"`;
 }
 
 /** If-None-Match: a list of tags or `*`; weak comparison, as RFC 9110 asks for GET. */

@@ -39,7 +39,7 @@ const MODES: Record<Mode, Pick<BenchOptions, "contacts" | "warmupSeconds" | "lat
   // The numbers the targets are set for.
   full: { contacts: 1_000_000, warmupSeconds: 3, latencySeconds: 10, throughputSeconds: 10, systems: [...SYSTEMS] },
   // 42 measured scenarios (3 systems × 2 databases × 7) in under 5 minutes.
-  quick: { contacts: 100_000, warmupSeconds: 1, latencySeconds: 2, throughputSeconds: 2, systems: [...SYSTEMS] },
+  quick: { contacts: 100_000, warmupSeconds: 0.5, latencySeconds: 1.5, throughputSeconds: 1.5, systems: [...SYSTEMS] },
   // Proves that every scenario runs, not how fast: for the test suite.
   smoke: { contacts: 2_000, warmupSeconds: 0.3, latencySeconds: 1, throughputSeconds: 1, systems: ["cardfile", "baseline"] },
 };

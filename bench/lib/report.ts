@@ -20,6 +20,12 @@ export interface ScenarioResult {
   rss_mb: number;
   latency_samples: number;
   throughput_responses: number;
+  /**
+   * requests that got no answer within the load generator's 10 s (latency
+   * and throughput runs): not served, so not counted in rps nor timed in p*.
+   * Only another system may have any; for Cardfile one fails the run.
+   */
+  timeouts?: number;
 }
 
 export interface Target {
@@ -150,7 +156,14 @@ export function markdown(r: Results): string {
   lines.push("", "Every system, every scenario (latency in ms):", "");
   lines.push("| system | db | scenario | req/s | p50 | p95 | p99 | RSS MB |", "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |");
   for (const s of r.scenarios) {
-    lines.push(`| ${s.system} | ${s.db} | ${s.name} | ${fmt(s.rps, 0)} | ${fmt(s.p50_ms, 2)} | ${fmt(s.p95_ms, 2)} | ${fmt(s.p99_ms, 2)} | ${fmt(s.rss_mb, 0)} |`);
+    const timedOut = s.timeouts ? ` (${s.timeouts.toLocaleString("en-US")} timed out)` : "";
+    lines.push(`| ${s.system} | ${s.db} | ${s.name} | ${fmt(s.rps, 0)}${timedOut} | ${fmt(s.p50_ms, 2)} | ${fmt(s.p95_ms, 2)} | ${fmt(s.p99_ms, 2)} | ${fmt(s.rss_mb, 0)} |`);
+  }
+  if (r.scenarios.some((s) => s.timeouts)) {
+    lines.push(
+      "",
+      "Timed out: requests without an answer after 10 s. They are not served, so they count in neither req/s nor the latencies (which then understate what a user waits).",
+    );
   }
   const rare = Object.entries(r.terms.rare).map(([db, term]) => `\`${term}\` (${db})`).join(", ");
   lines.push(
