@@ -60,6 +60,7 @@ describe("headers on every response", () => {
     ["a signed-in page", "/contacts", 200, true],
     ["a data request", "/contacts.data", 200, true],
     ["a static file", "/favicon.svg", 200, false],
+    ["a static file with a query", "/favicon.svg?v=2", 200, false],
     ["a 404 page", "/no/such/page", 404, true],
     ["a redirect", "/", 303, true],
   ])("%s (%s)", async (_, path, status, signedIn) => {
@@ -125,6 +126,24 @@ describe("small responses on a slow link", () => {
     expect(js.headers.get("content-encoding")).toBe(encoding);
     const data = await fetch(`${server.baseURL}/contacts.data`, { headers: { Cookie: cookie, "Accept-Encoding": accept } });
     expect(data.headers.get("content-encoding")).toBe(encoding);
+  });
+
+  it("sends pages and files as they are to a client that accepts no encoding", async () => {
+    for (const path of ["/contacts", "/favicon.svg"]) {
+      const { encoding, body } = await new Promise<{ encoding: string | undefined; body: string }>((done, fail) =>
+        // node:http sends no Accept-Encoding unless told to (fetch always does).
+        httpRequest(`${server.baseURL}${path}`, { headers: { Cookie: cookie } }, (res) => {
+          let text = "";
+          res.setEncoding("utf8");
+          res.on("data", (chunk: string) => (text += chunk));
+          res.on("end", () => done({ encoding: res.headers["content-encoding"], body: text }));
+        })
+          .on("error", fail)
+          .end(),
+      );
+      expect(encoding, path).toBeUndefined();
+      expect(body, path).toMatch(path === "/contacts" ? /<h1[^>]*>Contacts<\/h1>/ : /<svg/);
+    }
   });
 
   it("sends /contacts with 50 contacts in at most 25 KB, compressed", async () => {
