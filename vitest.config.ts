@@ -27,7 +27,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["app/**/*.test.{ts,tsx}", "db/**/*.test.ts", "bench/lib/**/*.test.ts"],
+          include: ["app/**/*.test.{ts,tsx}", "db/**/*.test.ts", "bench/lib/**/*.test.ts", "tests/*.test.ts"],
           exclude: ["**/*.db.test.*", "**/node_modules/**"],
         },
       },

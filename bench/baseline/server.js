@@ -553,7 +553,7 @@ function listPage(
   const rows = contacts
     .map(
       (c) =>
-        `<li><a href="/contacts/${c.id}" class="contact-name">${escape(c.name)}</a><span class="contact-meta">${escape(c.email)}${c.company ? ` · ${escape(c.company)}` : ""}</span><time datetime="${new Date(Number(c.created_at)).toISOString()}" class="contact-date">${formatDate(Number(c.created_at))}</time><a href="/contacts/${c.id}/delete?${escape(returnTo)}" class="contact-delete" aria-label="Delete ${escape(c.name)}">Delete</a></li>`,
+        `<li><a href="/contacts/${c.id}">${escape(c.name)}</a><span>${escape(c.email)}${c.company ? ` · ${escape(c.company)}` : ""}</span><time datetime="${new Date(Number(c.created_at)).toISOString()}">${formatDate(Number(c.created_at))}</time><a href="/contacts/${c.id}/delete?${escape(returnTo)}" aria-label="Delete ${escape(c.name)}">Delete</a></li>`,
     )
     .join("");
   const list =

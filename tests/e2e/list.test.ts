@@ -16,7 +16,7 @@ import {
 const open = useBrowser();
 
 function listedNames(page: Page): Promise<string[]> {
-  return page.locator("ol.contact-list .contact-name").allInnerTexts();
+  return page.locator("ol.contact-list li > a:first-child").allInnerTexts();
 }
 
 /** Waits for the list to show exactly `names`, in order. */

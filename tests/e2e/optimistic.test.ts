@@ -21,7 +21,7 @@ import {
 const open = useBrowser();
 
 function listedNames(page: Page): Promise<string[]> {
-  return page.locator("ol.contact-list .contact-name").allInnerTexts();
+  return page.locator("ol.contact-list li > a:first-child").allInnerTexts();
 }
 
 /** Holds the requests matching `pattern` until release() (the server has not seen them yet). */

@@ -124,7 +124,7 @@ class Scriptless {
 }
 
 function listedNames(page: Page): Promise<string[]> {
-  return page.locator("ol.contact-list .contact-name").allInnerTexts();
+  return page.locator("ol.contact-list li > a:first-child").allInnerTexts();
 }
 
 function pagerLink(page: Page, name: "← Newer" | "Older →") {

@@ -33,7 +33,7 @@ const CONTACT_PATH = /^\/contacts\/[A-Za-z0-9_-]{22}$/;
 const SLOW_FLOW_TIMEOUT_MS = 120_000;
 
 function listedNames(page: Page): Promise<string[]> {
-  return page.locator("ol.contact-list .contact-name").allInnerTexts();
+  return page.locator("ol.contact-list li > a:first-child").allInnerTexts();
 }
 
 /** Waits for the list to show exactly `names` (sorted: same-moment creates may tie). */
