@@ -227,6 +227,17 @@ describe("revisits of an unchanged page cost a 304", () => {
     expect(await again.text()).not.toContain(key);
   });
 
+  it("renders whole pages in one pass, with the page's data in them (no fallback to streaming)", async () => {
+    for (const path of ["/contacts", "/account", "/login"]) {
+      const res = await fetch(server.baseURL + path, { headers: path === "/login" ? {} : { Cookie: cookie } });
+      const html = await res.text();
+      expect(html.startsWith("<!DOCTYPE html>"), path).toBe(true);
+      expect(html.indexOf("streamController.enqueue("), path).toBeGreaterThan(0);
+      expect(html.indexOf("streamController.close();"), path).toBeGreaterThan(html.indexOf("streamController.enqueue("));
+    }
+    expect(server.logs()).not.toContain("did not use the data read in advance");
+  });
+
   it("only successful page reads are tagged", async () => {
     const missing = await get("/no/such/page");
     expect(missing.status).toBe(404);
