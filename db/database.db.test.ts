@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
-import { db, dialect } from "./database.server";
+import { Outage } from "../tests/pg-outage";
+import { createDatabase, db, dialect } from "./database.server";
 
 describe(`the database module (${dialect})`, () => {
   // A regression test: the Postgres driver's availability guard once wrapped
@@ -12,4 +13,32 @@ describe(`the database module (${dialect})`, () => {
     const { rows } = await sql<{ one: number }>`select 1 as one`.execute(db);
     expect(Number(rows[0]?.one)).toBe(1);
   }, 60_000);
+});
+
+describe.runIf(dialect === "postgres")("a Postgres connection that dies while it is in use", () => {
+  // The pool only listens for errors on idle connections. A connection a
+  // request holds (one it just took, whose socket was already closing) once
+  // emitted an unhandled 'error' and took the whole server down.
+  it("fails that request with a 503 and leaves the process and the pool working", async () => {
+    const url = new URL(process.env.DATABASE_URL!);
+    const outage = new Outage(0, { host: url.hostname, port: Number(url.port || 5432) });
+    await outage.up();
+    const relayed = createDatabase(outage.relayUrl(url.toString()));
+    try {
+      const request = relayed.connection().execute(async (connection) => {
+        await sql`select 1`.execute(connection);
+        await outage.down();
+        await new Promise((resolve) => setTimeout(resolve, 100)); // the held connection sees its socket end
+        return sql`select 1`.execute(connection);
+      });
+      await expect(request).rejects.toMatchObject({ init: { status: 503 } });
+
+      await outage.up();
+      const { rows } = await sql<{ one: number }>`select 1 as one`.execute(relayed);
+      expect(Number(rows[0]?.one)).toBe(1);
+    } finally {
+      await relayed.destroy();
+      await outage.down();
+    }
+  });
 });

@@ -97,7 +97,7 @@ export function isUnavailable(error: unknown): boolean {
     // 08xxx connection exception, 57P01-03 shutdown/cannot connect, 53300 too many connections, 57014 statement timeout
     if (/^08/.test(code) || ["57P01", "57P02", "57P03", "53300", "57014"].includes(code)) return true;
   }
-  return typeof message === "string" && /Connection terminated|timeout exceeded when trying to connect|Query read timeout/i.test(message);
+  return typeof message === "string" && /Connection terminated|timeout exceeded when trying to connect|Query read timeout|not queryable/i.test(message);
 }
 
 /**
@@ -154,6 +154,12 @@ export function createDatabase(url: string): Kysely<Database> {
     // An idle connection that dies (server restart) must not crash the
     // process; the pool drops it and opens a new one on the next query.
     pool.on("error", (error) => console.error(`database connection lost: ${error.message}`));
+    // The pool listens only while a connection is idle. One that dies while a
+    // request holds it (taken from the pool just as its socket closed) would
+    // emit an unhandled 'error' and end the process. Its query fails anyway,
+    // which guard() logs and turns into a 503, and the pool drops it on
+    // release; so this listener only has to exist.
+    pool.on("connect", (client) => client.on("error", () => {}));
     return new Kysely<Database>({ dialect: new AvailabilityAwarePostgresDialect({ pool }) });
   }
   const path = url.replace(/^file:/, "");

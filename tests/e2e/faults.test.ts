@@ -2,13 +2,13 @@ import Database from "better-sqlite3";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { request as httpRequest } from "node:http";
-import { createServer, connect, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { createDatabase } from "../../db/database.server";
 import { migrateToLatest } from "../../db/migrate";
+import { Outage } from "../pg-outage";
 import { freePort, startServer, type RunningServer } from "./spawn-server";
 
 const ci = ["true", "1"].includes(String(process.env.CI).toLowerCase());
@@ -37,39 +37,6 @@ async function migratedSqlite(name: string): Promise<string> {
   await migrateToLatest(db);
   await db.destroy();
   return url;
-}
-
-/** A TCP relay to Postgres that the test can cut and restore: a database outage on demand. */
-class Outage {
-  private server: Server | null = null;
-  private sockets = new Set<Socket>();
-  constructor(readonly port: number) {}
-  /** Accepts connections and never answers: a network black hole. */
-  async hang() {
-    this.server = createServer((client) => {
-      this.sockets.add(client);
-      client.on("close", () => this.sockets.delete(client));
-      client.on("error", () => client.destroy());
-    });
-    await new Promise<void>((resolve) => this.server!.listen(this.port, "127.0.0.1", resolve));
-  }
-  async up() {
-    this.server = createServer((client) => {
-      const upstream = connect(5432, "127.0.0.1");
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on("close", () => this.sockets.delete(s));
-        s.on("error", () => s.destroy());
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => this.server!.listen(this.port, "127.0.0.1", resolve));
-  }
-  async down() {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    this.server = null;
-  }
 }
 
 async function postgresReachable(): Promise<boolean> {
