@@ -1,4 +1,3 @@
-import tsconfigPaths from "vite-tsconfig-paths";
 import { defineConfig } from "vitest/config";
 
 // Four suites (see tests/run.js, which picks the ones this machine can run):
@@ -10,7 +9,7 @@ const dbSuite = (name: "sqlite" | "postgres") => ({
   extends: true as const,
   test: {
     name,
-    include: ["app/**/*.db.test.{ts,tsx}", "db/**/*.db.test.ts", "tests/**/*.db.test.ts"],
+    include: ["app/**/*.db.test.{ts,tsx}", "db/**/*.db.test.ts", "scripts/**/*.db.test.ts", "tests/**/*.db.test.ts"],
     globalSetup: ["tests/setup/database.global.ts"],
     setupFiles: ["tests/setup/database.setup.ts"],
     env: { TEST_DIALECT: name },
@@ -18,7 +17,6 @@ const dbSuite = (name: "sqlite" | "postgres") => ({
 });
 
 export default defineConfig({
-  plugins: [tsconfigPaths()],
   test: {
     env: { NODE_ENV: "test", SCRYPT_LOG_N: "10" },
     testTimeout: 20_000,
@@ -27,7 +25,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["app/**/*.test.{ts,tsx}", "db/**/*.test.ts", "bench/lib/**/*.test.ts", "tests/*.test.ts"],
+          include: ["app/**/*.test.{ts,tsx}", "db/**/*.test.ts", "scripts/**/*.test.ts", "bench/lib/**/*.test.ts", "tests/*.test.ts"],
           exclude: ["**/*.db.test.*", "**/node_modules/**"],
         },
       },

@@ -1,7 +1,7 @@
 import { RemixBrowser } from "@remix-run/react";
 import { startTransition, StrictMode } from "react";
 import { hydrateRoot } from "react-dom/client";
-import { RequestIdContext } from "~/components/request-id";
+import { RequestIdContext } from "#app/components/request-id";
 
 // The server put the failed request's id in a meta tag; hydrate with the same.
 const requestId =

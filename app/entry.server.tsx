@@ -4,18 +4,18 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { NonceContext } from "~/components/nonce";
-import { RequestIdContext } from "~/components/request-id";
-import { logServerError } from "~/http/errors.server";
-import { ABORT_DELAY, etagOf, matches, renderDocument } from "~/http/render.server";
-import { RETRY_AFTER_SECONDS } from "~/http/responses.server";
-import "~/http/load-context";
-import { db } from "../db/database.server";
+import { NonceContext } from "#app/components/nonce";
+import { RequestIdContext } from "#app/components/request-id";
+import { logServerError } from "#app/http/errors.server";
+import { ABORT_DELAY, etagOf, matches, renderDocument } from "#app/http/render.server";
+import { RETRY_AFTER_SECONDS } from "#app/http/responses.server";
+import "#app/http/load-context";
+import { db } from "#app/db.server";
 
 // server.js reads these from the build: the parsed configuration, and a way
 // to close the database pool when it shuts down.
-export { config } from "~/config.server";
-export { startMaintenance } from "~/maintenance.server";
+export { config } from "#app/config.server";
+export { startMaintenance } from "#app/maintenance.server";
 export async function closeDatabase(): Promise<void> {
   await db.destroy();
 }

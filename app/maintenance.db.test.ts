@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { db } from "../db/database.server";
-import { createTestContact, createTestUser } from "../tests/factories";
+import { db } from "#app/db.server";
+import { createTestContact, createTestUser } from "#tests/factories";
 import { deleteContact, PURGE_AFTER_MS } from "./contacts/contacts.server";
 import { runMaintenance } from "./maintenance.server";
 

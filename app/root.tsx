@@ -14,16 +14,16 @@ import {
   type ShouldRevalidateFunction,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { getUser } from "~/auth/session.server";
-import { GeneralErrorBoundary } from "~/components/error-page";
-import { useNonce } from "~/components/nonce";
-import { useRequestId } from "~/components/request-id";
-import { takeFlash, type Flash } from "~/http/flash.server";
-import { newSubmissionKey } from "~/http/submissions.server";
-import { SubmissionKey } from "~/components/submission-key";
-import stylesheet from "~/styles.css?url";
-import { lostSubmission } from "~/components/network";
-import { keepPageWhenOffline, useOfflineNotice } from "~/components/offline";
+import { getUser } from "#app/auth/session.server";
+import { GeneralErrorBoundary } from "#app/components/error-page";
+import { useNonce } from "#app/components/nonce";
+import { useRequestId } from "#app/components/request-id";
+import { takeFlash, type Flash } from "#app/http/flash.server";
+import { newSubmissionKey } from "#app/http/submissions.server";
+import { SubmissionKey } from "#app/components/submission-key";
+import stylesheet from "#app/styles.css?url";
+import { lostSubmission } from "#app/components/network";
+import { keepPageWhenOffline, useOfflineNotice } from "#app/components/offline";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },

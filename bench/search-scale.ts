@@ -10,12 +10,12 @@
 // PLAIN_LOAD=1 loads with the search index kept live (no bulkLoad);
 // GATHER_LIMIT=n and WALK_LIMIT=n time other thresholds than SEARCH_PLAN's.
 //
-// Contacts come from db/seed-data.ts, created_at spread over three years in
+// Contacts come from scripts/seed-data.ts, created_at spread over three years in
 // order. Two blocks of old contacts get a company of their own, for terms of
 // middling frequency that live only in old rows.
 import { rmSync } from "node:fs";
 import pg from "pg";
-import type { NewContactRow } from "../db/schema";
+import type { NewContactRow } from "#db/schema";
 
 const [command = "time", dialect = "sqlite", arg] = process.argv.slice(2);
 const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -54,11 +54,11 @@ async function load(count: number): Promise<void> {
     await admin(`create database ${SCRATCH_DB}`);
   }
   process.env.DATABASE_URL = scratchUrl();
-  const { db } = await import("../db/database.server");
-  const { migrateToLatest } = await import("../db/migrate");
-  const { bulkLoad } = await import("../app/contacts/search-index.server");
-  const { searchText } = await import("../app/contacts/search");
-  const { seedContact, seedCreatedAt, seedNumber } = await import("../db/seed-data");
+  const { db } = await import("#app/db.server");
+  const { migrateToLatest } = await import("#db/migrate");
+  const { bulkLoad } = await import("#app/contacts/search-index.server");
+  const { searchText } = await import("#app/contacts/search");
+  const { seedContact, seedCreatedAt, seedNumber } = await import("#scripts/seed-data");
   const { randomBytes } = await import("node:crypto");
   await migrateToLatest(db);
   await db
@@ -136,8 +136,8 @@ const QUERIES: [string, string, number][] = [
 
 async function time(runs: number): Promise<void> {
   process.env.DATABASE_URL = scratchUrl();
-  const { db } = await import("../db/database.server");
-  const { listContacts, SEARCH_PLAN } = await import("../app/contacts/contacts.server");
+  const { db } = await import("#app/db.server");
+  const { listContacts, SEARCH_PLAN } = await import("#app/contacts/contacts.server");
   // GATHER_LIMIT=n, WALK_LIMIT=n: try other thresholds than the app's.
   if (process.env.GATHER_LIMIT) SEARCH_PLAN.gatherLimit = Number(process.env.GATHER_LIMIT);
   if (process.env.WALK_LIMIT) SEARCH_PLAN.walkLimit = Number(process.env.WALK_LIMIT);

@@ -12,7 +12,7 @@ import {
 } from "kysely";
 import { data } from "@remix-run/node";
 import pg from "pg";
-import { config } from "../app/config.server";
+import { config } from "#app/config.server";
 import type { Database } from "./schema";
 
 export type Dialect = "sqlite" | "postgres";
@@ -101,24 +101,52 @@ export function isUnavailable(error: unknown): boolean {
 }
 
 /**
- * Turns "database unreachable" failures into a 503 response that routes let
- * through to the error page (with Retry-After), instead of a 500. The cause
- * is logged here; only a fixed message reaches the page.
+ * What a query throws when the database cannot be reached right now (server
+ * down, connection refused or cut, statement timeout). The original error is
+ * its `cause`. The app turns it into a 503 page (app/db.server.ts).
+ */
+export class DatabaseUnavailableError extends Error {
+  override readonly name = "DatabaseUnavailableError";
+  constructor(cause: unknown) {
+    super(`database unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+export interface DatabaseOptions {
+  /**
+   * Called with every DatabaseUnavailableError before it is thrown; what it
+   * returns is thrown in its place (the app's 503 answer). By default the
+   * error itself is thrown.
+   */
+  onUnavailable?: (error: DatabaseUnavailableError) => unknown;
+}
+
+/**
+ * Turns "database unreachable" failures (isUnavailable) into
+ * DatabaseUnavailableError, or what onUnavailable makes of it.
  */
 class AvailabilityAwarePostgresDialect extends PostgresDialect {
+  constructor(
+    config: ConstructorParameters<typeof PostgresDialect>[0],
+    private readonly onUnavailable: (error: DatabaseUnavailableError) => unknown,
+  ) {
+    super(config);
+  }
+
   override createDriver(): Driver {
     const driver = super.createDriver();
     const acquire = driver.acquireConnection.bind(driver);
+    const guard = <T,>(operation: () => Promise<T>) => guarded(operation, this.onUnavailable);
     // Kysely hands out the same connection object for a pooled client every
     // time: wrap each once, or every acquire would add a layer and queries
     // would slow down (and finally overflow the stack) as the process ages.
-    const guarded = new WeakSet<DatabaseConnection>();
+    const wrapped = new WeakSet<DatabaseConnection>();
     driver.acquireConnection = async () => {
       const connection = await guard(() => acquire());
-      if (!guarded.has(connection)) {
+      if (!wrapped.has(connection)) {
         const execute = connection.executeQuery.bind(connection);
         connection.executeQuery = (query) => guard(() => execute(query));
-        guarded.add(connection);
+        wrapped.add(connection);
       }
       return connection;
     };
@@ -126,20 +154,16 @@ class AvailabilityAwarePostgresDialect extends PostgresDialect {
   }
 }
 
-async function guard<T>(operation: () => Promise<T>): Promise<T> {
+async function guarded<T>(operation: () => Promise<T>, onUnavailable: (error: DatabaseUnavailableError) => unknown): Promise<T> {
   try {
     return await operation();
   } catch (error) {
     if (!isUnavailable(error)) throw error;
-    console.error(`database unavailable: ${(error as Error).message}`);
-    throw data("Cardfile's database is unavailable. Try again in a few seconds.", {
-      status: 503,
-      statusText: "Service Unavailable",
-    });
+    throw onUnavailable(new DatabaseUnavailableError(error));
   }
 }
 
-export function createDatabase(url: string): Kysely<Database> {
+export function createDatabase(url: string, { onUnavailable = (error) => error }: DatabaseOptions = {}): Kysely<Database> {
   if (dialectOf(url) === "postgres") {
     const pool = new pg.Pool({
       connectionString: url,
@@ -157,10 +181,10 @@ export function createDatabase(url: string): Kysely<Database> {
     // The pool listens only while a connection is idle. One that dies while a
     // request holds it (taken from the pool just as its socket closed) would
     // emit an unhandled 'error' and end the process. Its query fails anyway,
-    // which guard() logs and turns into a 503, and the pool drops it on
+    // which guarded() turns into a DatabaseUnavailableError, and the pool drops it on
     // release; so this listener only has to exist.
     pool.on("connect", (client) => client.on("error", () => {}));
-    return new Kysely<Database>({ dialect: new AvailabilityAwarePostgresDialect({ pool }) });
+    return new Kysely<Database>({ dialect: new AvailabilityAwarePostgresDialect({ pool }, onUnavailable) });
   }
   const path = url.replace(/^file:/, "");
   // Opened on first use, like the pg pool: importing this module touches no file.
@@ -168,11 +192,6 @@ export function createDatabase(url: string): Kysely<Database> {
     dialect: new ImmediateSqliteDialect({ database: async () => openSqlite(path) }),
   });
 }
-
-export const dialect: Dialect = dialectOf(config.DATABASE_URL);
-
-/** The one Kysely instance of the process. */
-export const db: Kysely<Database> = createDatabase(config.DATABASE_URL);
 
 /**
  * Runs `write` in a transaction (BEGIN IMMEDIATE on SQLite), or inside the

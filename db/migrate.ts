@@ -28,17 +28,3 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   if (error) throw error;
   return (results ?? []).map((r) => `${r.migrationName}: ${r.status}`);
 }
-
-// `npm run db:migrate` (and `npm start`) run this file directly.
-if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  const { db } = await import("./database.server");
-  try {
-    const applied = await migrateToLatest(db);
-    console.log(applied.length ? applied.join("\n") : "migrations: up to date");
-  } catch (error) {
-    console.error("migration failed:", error);
-    process.exitCode = 1;
-  } finally {
-    await db.destroy();
-  }
-}

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { createSession } from "~/auth/session.server";
-import { createUser, type User } from "~/auth/users.server";
-import type { ContactInput } from "~/contacts/contact-schema";
-import { createContact, type Contact } from "~/contacts/contacts.server";
+import { createSession } from "#app/auth/session.server";
+import { createUser, type User } from "#app/auth/users.server";
+import type { ContactInput } from "#app/contacts/contact-schema";
+import { createContact, type Contact } from "#app/contacts/contacts.server";
 
 export function uniqueEmail(prefix = "user"): string {
   return `${prefix}-${randomBytes(6).toString("hex")}@example.test`;

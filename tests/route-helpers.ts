@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
-import "~/http/load-context";
+import "#app/http/load-context";
 
 // Route tests call loaders and actions directly with real Request objects,
 // the way Remix does, and look at what they return or throw.

@@ -1,9 +1,10 @@
 import express from "express";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listFiles, remixRequest } from "../server.js";
+import { listFiles } from "#server/app.js";
+import { remixRequest } from "#server/remix-adapter.js";
 
-// The part of server.js that turns Express's request into the Fetch Request
+// The part of the server (server/remix-adapter.js) that turns Express's request into the Fetch Request
 // Remix answers (the rest of the server is tested as a process in tests/e2e).
 let baseURL: string;
 let close: () => void;

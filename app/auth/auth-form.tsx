@@ -1,9 +1,9 @@
 import { getFormProps, type SubmissionResult } from "@conform-to/react";
 import { Form } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { Field } from "~/components/field";
-import { FormError, useSchemaForm } from "~/components/form";
-import { SubmitButton } from "~/components/submit-button";
+import { Field } from "#app/components/field";
+import { FormError, useSchemaForm } from "#app/components/form";
+import { SubmitButton } from "#app/components/submit-button";
 import { LoginSchema, SignupSchema } from "./auth-schema";
 
 /** The email-and-password form of the log-in and sign-up pages. */

@@ -1,4 +1,4 @@
-import { z } from "~/zod";
+import { z } from "#app/zod";
 
 // Shared by the forms (conform, in the browser) and the actions (server).
 const email = z

@@ -9,7 +9,7 @@ import {
   refundRateLimit,
   resetRateLimit,
   tooManyRequests,
-} from "~/http/rate-limit.server";
+} from "#app/http/rate-limit.server";
 import { LoginSchema } from "./auth-schema";
 import { emailKey, verifyLogin, type User } from "./users.server";
 

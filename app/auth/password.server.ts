@@ -1,5 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
-import { config } from "~/config.server";
+import { config } from "#app/config.server";
 
 // scrypt at OWASP's minimum (N=2^17, r=8, p=1). The parameters are stored in
 // the hash (PHC string format) so they can be raised later without breaking

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { db } from "../../db/database.server";
-import { createTestUser, signedInUser } from "../../tests/factories";
+import { db } from "#app/db.server";
+import { createTestUser, signedInUser } from "#tests/factories";
 import { createSession, listSessions, purgeExpiredSessions, revokeAllSessions, revokeSession } from "./session.server";
 
 const DAY = 24 * 60 * 60 * 1000;

@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
 import { redirect } from "@remix-run/node";
 import type { Kysely } from "kysely";
-import { db, inTransaction } from "../../db/database.server";
-import type { Database } from "../../db/schema";
-import { newId } from "~/http/ids.server";
-import { readCookie, serializeCookie } from "~/http/cookies.server";
+import { inTransaction } from "#db/database.server";
+import { db } from "#app/db.server";
+import type { Database } from "#db/schema";
+import { newId } from "#app/http/ids.server";
+import { readCookie, serializeCookie } from "#app/http/cookies.server";
 import type { User } from "./users.server";
 
 const COOKIE = "cardfile_session";

@@ -1,6 +1,6 @@
-import { db } from "../../db/database.server";
-import { isUniqueViolation } from "../../db/errors";
-import { newId } from "~/http/ids.server";
+import { db } from "#app/db.server";
+import { isUniqueViolation } from "#db/errors";
+import { newId } from "#app/http/ids.server";
 import { hashPassword, verifyPassword } from "./password.server";
 
 export interface User {

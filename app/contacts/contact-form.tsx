@@ -1,11 +1,11 @@
 import { getFormProps, type SubmissionResult } from "@conform-to/react";
 import { Form } from "@remix-run/react";
-import { Field } from "~/components/field";
-import { FormError, useSchemaForm } from "~/components/form";
-import { SubmitButton } from "~/components/submit-button";
+import { Field } from "#app/components/field";
+import { FormError, useSchemaForm } from "#app/components/form";
+import { SubmitButton } from "#app/components/submit-button";
 import { CONTACT_LIMITS, ContactFormSchema } from "./contact-schema";
-import { SubmissionKey } from "~/components/submission-key";
-import { useDraft } from "~/components/draft";
+import { SubmissionKey } from "#app/components/submission-key";
+import { useDraft } from "#app/components/draft";
 import { useRef } from "react";
 
 export interface ContactFormValues {

@@ -1,4 +1,4 @@
-import { z } from "~/zod";
+import { z } from "#app/zod";
 
 // One schema for the contact form: conform validates with it in the browser,
 // parseWithZod on the server. Conform turns empty inputs into undefined, so

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { db } from "../../db/database.server";
-import { contactInput, createTestContact, createTestUser, uniqueEmail } from "../../tests/factories";
+import { db } from "#app/db.server";
+import { contactInput, createTestContact, createTestUser, uniqueEmail } from "#tests/factories";
 import { createContact, deleteContact, getContact, listContacts, PAGE_SIZE, updateContact } from "./contacts.server";
 
 // One body, two databases: this file runs in the sqlite and postgres suites.

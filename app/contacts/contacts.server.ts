@@ -1,9 +1,10 @@
 import { sql, type SelectQueryBuilder, type SqlBool } from "kysely";
-import { db, dialect, inTransaction } from "../../db/database.server";
-import { isUniqueViolation } from "../../db/errors";
-import type { ContactRow } from "../../db/schema";
-import { emailKey } from "~/auth/users.server";
-import { newId } from "~/http/ids.server";
+import { inTransaction } from "#db/database.server";
+import { db, dialect } from "#app/db.server";
+import { isUniqueViolation } from "#db/errors";
+import type { ContactRow } from "#db/schema";
+import { emailKey } from "#app/auth/users.server";
+import { newId } from "#app/http/ids.server";
 import type { ContactInput } from "./contact-schema";
 import { decodeCursor, encodeCursor, type Cursor } from "./cursor";
 import { normalizeQuery, searchFilter, searchText, trigramMatch, type SearchFilter } from "./search";

@@ -1,6 +1,6 @@
 import { SqliteAdapter, sql, type Kysely } from "kysely";
-import { db } from "../../db/database.server";
-import type { Database } from "../../db/schema";
+import { db } from "#app/db.server";
+import type { Database } from "#db/schema";
 
 // The search index's upkeep (docs/decisions/0019-indexed-search.md). The
 // index itself is created by migrations/2026-11-27T0000_indexed_search.ts:

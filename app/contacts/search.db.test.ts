@@ -5,14 +5,15 @@ import { join } from "node:path";
 import { sql, type Kysely } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabase, db, dialect } from "../../db/database.server";
-import { migrateToLatest } from "../../db/migrate";
-import type { Database, NewContactRow } from "../../db/schema";
-import { contactInput, createTestContact, createTestUser } from "../../tests/factories";
-import { POSTGRES_ADMIN_URL } from "../../tests/setup/database.global";
+import { createDatabase } from "#db/database.server";
+import { db, dialect } from "#app/db.server";
+import { migrateToLatest } from "#db/migrate";
+import type { Database, NewContactRow } from "#db/schema";
+import { contactInput, createTestContact, createTestUser } from "#tests/factories";
+import { POSTGRES_ADMIN_URL } from "#tests/setup/database.global";
 import { deleteContact, listContacts, PURGE_AFTER_MS, purgeDeletedContacts, restoreContact, SEARCH_PLAN, updateContact } from "./contacts.server";
 import { foldForSearch, normalizeQuery, searchFilter, searchText } from "./search";
-import * as migration from "../../migrations/2026-11-27T0000_indexed_search";
+import * as migration from "#migrations/2026-11-27T0000_indexed_search";
 import { bulkLoad, SQLITE_FTS_TRIGGERS } from "./search-index.server";
 
 // The indexed search must return exactly what the plain scan returns: the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { markWords as frozenMarkWords } from "../../migrations/2026-11-27T0000_indexed_search";
+import { markWords as frozenMarkWords } from "#migrations/2026-11-27T0000_indexed_search";
 import { foldForSearch, markWords, normalizeQuery, searchFilter, searchText, trigramMatch, trigrams } from "./search";
 
 describe("search folding", () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { db } from "../../db/database.server";
+import { db } from "#app/db.server";
 import {
   consumeRateLimit,
   consumeRateLimits,

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type { HeadersFunction } from "@remix-run/node";
 import type { Kysely } from "kysely";
-import { db } from "../../db/database.server";
-import type { Database } from "../../db/schema";
+import { db } from "#app/db.server";
+import type { Database } from "#db/schema";
 
 // Fixed-window counters in the database, so that every app process on one
 // database shares them (docs/decisions/0013-rate-limits.md). The only code

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { db } from "../../db/database.server";
-import { createTestContact, signedInUser, uniqueEmail } from "../../tests/factories";
-import { call, post } from "../../tests/route-helpers";
-import * as remove from "../routes/contacts.$contactId.delete";
-import * as edit from "../routes/contacts.$contactId.edit";
-import * as create from "../routes/contacts.new";
+import { db } from "#app/db.server";
+import { createTestContact, signedInUser, uniqueEmail } from "#tests/factories";
+import { call, post } from "#tests/route-helpers";
+import * as remove from "#app/routes/contacts.$contactId.delete";
+import * as edit from "#app/routes/contacts.$contactId.edit";
+import * as create from "#app/routes/contacts.new";
 import { newSubmissionKey, purgeSubmissions, SUBMISSION_TTL_MS } from "./submissions.server";
 
 const contactCount = async (ownerId: string) =>

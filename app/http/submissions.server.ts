@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { data } from "@remix-run/node";
 import type { Transaction } from "kysely";
-import { db } from "../../db/database.server";
-import { isUniqueViolation } from "../../db/errors";
-import type { Database } from "../../db/schema";
+import { db } from "#app/db.server";
+import { isUniqueViolation } from "#db/errors";
+import type { Database } from "#db/schema";
 
 // Exactly-once form submissions, without JavaScript. Every form that writes
 // carries a hidden one-time key. The first submission of a key claims it, does

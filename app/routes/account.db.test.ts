@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { createSession } from "~/auth/session.server";
-import { db } from "../../db/database.server";
-import { createTestUser, signedInUser, TEST_PASSWORD } from "../../tests/factories";
-import { call, cookieFrom, get, post } from "../../tests/route-helpers";
+import { createSession } from "#app/auth/session.server";
+import { db } from "#app/db.server";
+import { createTestUser, signedInUser, TEST_PASSWORD } from "#tests/factories";
+import { call, cookieFrom, get, post } from "#tests/route-helpers";
 import * as account from "./account";
 import * as contacts from "./contacts._index";
 import * as login from "./login";

@@ -6,17 +6,17 @@ import {
   requireUser,
   revokeAllSessions,
   revokeSession,
-} from "~/auth/session.server";
-import { describeUserAgent } from "~/auth/user-agent";
-import { GeneralErrorBoundary } from "~/components/error-page";
-import { formatDate } from "~/components/format";
-import { SubmitButton } from "~/components/submit-button";
-import { redirectWithFlash } from "~/http/flash.server";
-import { ID_PATTERN } from "~/http/ids.server";
-import { notFound } from "~/http/responses.server";
-import { readForm } from "~/http/form.server";
-import { newSubmissionKey, once } from "~/http/submissions.server";
-import { SubmissionKey } from "~/components/submission-key";
+} from "#app/auth/session.server";
+import { describeUserAgent } from "#app/auth/user-agent";
+import { GeneralErrorBoundary } from "#app/components/error-page";
+import { formatDate } from "#app/components/format";
+import { SubmitButton } from "#app/components/submit-button";
+import { redirectWithFlash } from "#app/http/flash.server";
+import { ID_PATTERN } from "#app/http/ids.server";
+import { notFound } from "#app/http/responses.server";
+import { readForm } from "#app/http/form.server";
+import { newSubmissionKey, once } from "#app/http/submissions.server";
+import { SubmissionKey } from "#app/components/submission-key";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

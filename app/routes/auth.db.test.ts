@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { db } from "../../db/database.server";
-import { createTestUser, TEST_PASSWORD, uniqueEmail } from "../../tests/factories";
-import { call, cookieFrom, get, post } from "../../tests/route-helpers";
+import { db } from "#app/db.server";
+import { createTestUser, TEST_PASSWORD, uniqueEmail } from "#tests/factories";
+import { call, cookieFrom, get, post } from "#tests/route-helpers";
 import * as contacts from "./contacts._index";
 import * as index from "./_index";
 import * as login from "./login";

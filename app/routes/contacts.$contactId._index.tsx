@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { requireUser } from "~/auth/session.server";
-import { getContact } from "~/contacts/contacts.server";
-import { GeneralErrorBoundary } from "~/components/error-page";
-import { formatDate } from "~/components/format";
-import { keepPageWhenOffline } from "~/components/offline";
-import { notFound, requireIdParam } from "~/http/responses.server";
+import { requireUser } from "#app/auth/session.server";
+import { getContact } from "#app/contacts/contacts.server";
+import { GeneralErrorBoundary } from "#app/components/error-page";
+import { formatDate } from "#app/components/format";
+import { keepPageWhenOffline } from "#app/components/offline";
+import { notFound, requireIdParam } from "#app/http/responses.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

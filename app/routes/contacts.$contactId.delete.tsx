@@ -8,19 +8,19 @@ import {
   type ClientActionFunctionArgs,
   type ShouldRevalidateFunction,
 } from "@remix-run/react";
-import { requireUser } from "~/auth/session.server";
-import { deleteContact, getContact } from "~/contacts/contacts.server";
-import { GeneralErrorBoundary } from "~/components/error-page";
-import { SubmitButton } from "~/components/submit-button";
-import { redirectWithFlash } from "~/http/flash.server";
-import { consumeRateLimit, RATE_LIMITS, retryAfterHeaders, tooManyRequests } from "~/http/rate-limit.server";
-import { notFound, requireIdParam } from "~/http/responses.server";
-import { readForm } from "~/http/form.server";
-import { newSubmissionKey, once } from "~/http/submissions.server";
-import { SubmissionKey } from "~/components/submission-key";
-import { keepFormOnNetworkFailure, lostSubmission } from "~/components/network";
-import { listRedirect } from "~/http/redirect";
-import { ALREADY_DELETED, deleteProblem } from "~/contacts/delete-outcome";
+import { requireUser } from "#app/auth/session.server";
+import { deleteContact, getContact } from "#app/contacts/contacts.server";
+import { GeneralErrorBoundary } from "#app/components/error-page";
+import { SubmitButton } from "#app/components/submit-button";
+import { redirectWithFlash } from "#app/http/flash.server";
+import { consumeRateLimit, RATE_LIMITS, retryAfterHeaders, tooManyRequests } from "#app/http/rate-limit.server";
+import { notFound, requireIdParam } from "#app/http/responses.server";
+import { readForm } from "#app/http/form.server";
+import { newSubmissionKey, once } from "#app/http/submissions.server";
+import { SubmissionKey } from "#app/components/submission-key";
+import { keepFormOnNetworkFailure, lostSubmission } from "#app/components/network";
+import { listRedirect } from "#app/http/redirect";
+import { ALREADY_DELETED, deleteProblem } from "#app/contacts/delete-outcome";
 
 // Deleting has its own page, so it works with a plain form and no JavaScript.
 export async function loader({ request, params }: LoaderFunctionArgs) {

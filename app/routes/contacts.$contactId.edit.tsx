@@ -1,18 +1,18 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, type ClientActionFunctionArgs, type ShouldRevalidateFunction } from "@remix-run/react";
-import { requireUser } from "~/auth/session.server";
-import { ContactForm } from "~/contacts/contact-form";
-import { ContactFormSchema, DUPLICATE_EMAIL_MESSAGE } from "~/contacts/contact-schema";
-import { getContact, updateContact, type Contact } from "~/contacts/contacts.server";
-import { GeneralErrorBoundary } from "~/components/error-page";
-import { redirectWithFlash } from "~/http/flash.server";
-import { consumeRateLimit, RATE_LIMITS, retryAfterHeaders, tooManyRequests } from "~/http/rate-limit.server";
-import { notFound, requireIdParam } from "~/http/responses.server";
-import { readForm } from "~/http/form.server";
-import { newSubmissionKey, once } from "~/http/submissions.server";
-import { formatDate } from "~/components/format";
-import { keepFormOnNetworkFailure, lostSubmission } from "~/components/network";
+import { requireUser } from "#app/auth/session.server";
+import { ContactForm } from "#app/contacts/contact-form";
+import { ContactFormSchema, DUPLICATE_EMAIL_MESSAGE } from "#app/contacts/contact-schema";
+import { getContact, updateContact, type Contact } from "#app/contacts/contacts.server";
+import { GeneralErrorBoundary } from "#app/components/error-page";
+import { redirectWithFlash } from "#app/http/flash.server";
+import { consumeRateLimit, RATE_LIMITS, retryAfterHeaders, tooManyRequests } from "#app/http/rate-limit.server";
+import { notFound, requireIdParam } from "#app/http/responses.server";
+import { readForm } from "#app/http/form.server";
+import { newSubmissionKey, once } from "#app/http/submissions.server";
+import { formatDate } from "#app/components/format";
+import { keepFormOnNetworkFailure, lostSubmission } from "#app/components/network";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

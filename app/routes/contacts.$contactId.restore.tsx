@@ -1,16 +1,16 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import type { ClientActionFunctionArgs } from "@remix-run/react";
-import { keepFormOnNetworkFailure } from "~/components/network";
-import { requireUser } from "~/auth/session.server";
-import { restoreContact, UNDO_WINDOW_MS, type RestoreResult } from "~/contacts/contacts.server";
-import { GeneralErrorBoundary } from "~/components/error-page";
-import { redirectWithFlash } from "~/http/flash.server";
-import { consumeRateLimit, RATE_LIMITS } from "~/http/rate-limit.server";
-import { notFound, requireIdParam } from "~/http/responses.server";
-import { readForm } from "~/http/form.server";
-import { once } from "~/http/submissions.server";
-import { listRedirect } from "~/http/redirect";
-import { isUniqueViolation } from "../../db/errors";
+import { keepFormOnNetworkFailure } from "#app/components/network";
+import { requireUser } from "#app/auth/session.server";
+import { restoreContact, UNDO_WINDOW_MS, type RestoreResult } from "#app/contacts/contacts.server";
+import { GeneralErrorBoundary } from "#app/components/error-page";
+import { redirectWithFlash } from "#app/http/flash.server";
+import { consumeRateLimit, RATE_LIMITS } from "#app/http/rate-limit.server";
+import { notFound, requireIdParam } from "#app/http/responses.server";
+import { readForm } from "#app/http/form.server";
+import { once } from "#app/http/submissions.server";
+import { listRedirect } from "#app/http/redirect";
+import { isUniqueViolation } from "#db/errors";
 
 // The Undo of a delete: the button beside the "Deleted …" message posts here.
 // Every answer but a 404 is a 303 back to the list page it was sent from (or

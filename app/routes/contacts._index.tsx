@@ -12,15 +12,15 @@ import {
   type ShouldRevalidateFunction,
 } from "@remix-run/react";
 import { useEffect, useRef, useState, type MouseEvent } from "react";
-import { requireUser } from "~/auth/session.server";
-import { listContacts, type ContactSummary } from "~/contacts/contacts.server";
-import { deleteProblem } from "~/contacts/delete-outcome";
-import { newClientSubmissionKey } from "~/components/submission-key";
-import { lostSubmission } from "~/components/network";
-import { keepPageWhenOffline } from "~/components/offline";
+import { requireUser } from "#app/auth/session.server";
+import { listContacts, type ContactSummary } from "#app/contacts/contacts.server";
+import { deleteProblem } from "#app/contacts/delete-outcome";
+import { newClientSubmissionKey } from "#app/components/submission-key";
+import { lostSubmission } from "#app/components/network";
+import { keepPageWhenOffline } from "#app/components/offline";
 import type { clientAction as deleteAction } from "./contacts.$contactId.delete";
-import { GeneralErrorBoundary } from "~/components/error-page";
-import { formatDate } from "~/components/format";
+import { GeneralErrorBoundary } from "#app/components/error-page";
+import { formatDate } from "#app/components/format";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { db } from "../../db/database.server";
-import { createTestContact, signedInUser, uniqueEmail } from "../../tests/factories";
-import { call, cookieFrom, get, post } from "../../tests/route-helpers";
-import * as root from "../root";
+import { db } from "#app/db.server";
+import { createTestContact, signedInUser, uniqueEmail } from "#tests/factories";
+import { call, cookieFrom, get, post } from "#tests/route-helpers";
+import * as root from "#app/root";
 import * as list from "./contacts._index";
 import * as detail from "./contacts.$contactId._index";
 import * as remove from "./contacts.$contactId.delete";

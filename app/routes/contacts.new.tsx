@@ -1,16 +1,16 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, type ClientActionFunctionArgs, type ShouldRevalidateFunction } from "@remix-run/react";
-import { requireUser } from "~/auth/session.server";
-import { ContactForm } from "~/contacts/contact-form";
-import { ContactFormSchema, DUPLICATE_EMAIL_MESSAGE } from "~/contacts/contact-schema";
-import { createContact } from "~/contacts/contacts.server";
-import { GeneralErrorBoundary } from "~/components/error-page";
-import { redirectWithFlash } from "~/http/flash.server";
-import { consumeRateLimit, RATE_LIMITS, retryAfterHeaders, tooManyRequests } from "~/http/rate-limit.server";
-import { readForm } from "~/http/form.server";
-import { newSubmissionKey, once } from "~/http/submissions.server";
-import { keepFormOnNetworkFailure, lostSubmission } from "~/components/network";
+import { requireUser } from "#app/auth/session.server";
+import { ContactForm } from "#app/contacts/contact-form";
+import { ContactFormSchema, DUPLICATE_EMAIL_MESSAGE } from "#app/contacts/contact-schema";
+import { createContact } from "#app/contacts/contacts.server";
+import { GeneralErrorBoundary } from "#app/components/error-page";
+import { redirectWithFlash } from "#app/http/flash.server";
+import { consumeRateLimit, RATE_LIMITS, retryAfterHeaders, tooManyRequests } from "#app/http/rate-limit.server";
+import { readForm } from "#app/http/form.server";
+import { newSubmissionKey, once } from "#app/http/submissions.server";
+import { keepFormOnNetworkFailure, lostSubmission } from "#app/components/network";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request);

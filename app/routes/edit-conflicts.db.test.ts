@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { db } from "../../db/database.server";
-import { contactInput, createTestContact, signedInUser } from "../../tests/factories";
-import { call, post } from "../../tests/route-helpers";
-import { getContact, updateContact } from "~/contacts/contacts.server";
+import { db } from "#app/db.server";
+import { contactInput, createTestContact, signedInUser } from "#tests/factories";
+import { call, post } from "#tests/route-helpers";
+import { getContact, updateContact } from "#app/contacts/contacts.server";
 import * as edit from "./contacts.$contactId.edit";
 
 const row = (id: string) => db.selectFrom("contacts").selectAll().where("id", "=", id).executeTakeFirstOrThrow();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createTestUser, uniqueEmail } from "../../tests/factories";
-import { call, post } from "../../tests/route-helpers";
+import { createTestUser, uniqueEmail } from "#tests/factories";
+import { call, post } from "#tests/route-helpers";
 import * as login from "./login";
 
 // An unknown email costs the same scrypt work as a wrong password (a dummy

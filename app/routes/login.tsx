@@ -1,14 +1,14 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useSearchParams } from "@remix-run/react";
-import { LoginSchema } from "~/auth/auth-schema";
-import { AuthForm } from "~/auth/auth-form";
-import { logIn, LoginFailed } from "~/auth/authenticator.server";
-import { createSession, getUser } from "~/auth/session.server";
-import { safeRedirect } from "~/http/redirect";
-import { retryAfterHeaders } from "~/http/rate-limit.server";
-import { GeneralErrorBoundary } from "~/components/error-page";
-import { clientIpOf } from "~/http/load-context";
-import { assertReadableForm } from "~/http/form.server";
+import { LoginSchema } from "#app/auth/auth-schema";
+import { AuthForm } from "#app/auth/auth-form";
+import { logIn, LoginFailed } from "#app/auth/authenticator.server";
+import { createSession, getUser } from "#app/auth/session.server";
+import { safeRedirect } from "#app/http/redirect";
+import { retryAfterHeaders } from "#app/http/rate-limit.server";
+import { GeneralErrorBoundary } from "#app/components/error-page";
+import { clientIpOf } from "#app/http/load-context";
+import { assertReadableForm } from "#app/http/form.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getUser(request)) {

@@ -1,6 +1,6 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { endSession } from "~/auth/session.server";
-import { redirectWithFlash } from "~/http/flash.server";
+import { endSession } from "#app/auth/session.server";
+import { redirectWithFlash } from "#app/http/flash.server";
 
 // Logging out changes state, so it is a POST only: a GET (a prefetch, a
 // crawler, a link in an email) must not sign anyone out.

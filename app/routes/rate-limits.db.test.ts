@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { consumeRateLimit, RATE_LIMITS } from "~/http/rate-limit.server";
-import { db } from "../../db/database.server";
-import { createTestContact, createTestUser, signedInUser, TEST_PASSWORD, uniqueEmail } from "../../tests/factories";
-import { call, post, randomIp } from "../../tests/route-helpers";
+import { consumeRateLimit, RATE_LIMITS } from "#app/http/rate-limit.server";
+import { db } from "#app/db.server";
+import { createTestContact, createTestUser, signedInUser, TEST_PASSWORD, uniqueEmail } from "#tests/factories";
+import { call, post, randomIp } from "#tests/route-helpers";
 import * as remove from "./contacts.$contactId.delete";
 import * as edit from "./contacts.$contactId.edit";
 import * as create from "./contacts.new";

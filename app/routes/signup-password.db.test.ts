@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { COMMON_PASSWORD_MESSAGE, PASSWORD_IS_EMAIL_MESSAGE } from "~/auth/password-rules.server";
-import { emailKey } from "~/auth/users.server";
-import { db } from "../../db/database.server";
-import { uniqueEmail } from "../../tests/factories";
-import { call, post } from "../../tests/route-helpers";
+import { COMMON_PASSWORD_MESSAGE, PASSWORD_IS_EMAIL_MESSAGE } from "#app/auth/password-rules.server";
+import { emailKey } from "#app/auth/users.server";
+import { db } from "#app/db.server";
+import { uniqueEmail } from "#tests/factories";
+import { call, post } from "#tests/route-helpers";
 import * as signup from "./signup";
 
 async function accountExists(email: string): Promise<boolean> {

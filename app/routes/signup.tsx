@@ -1,16 +1,16 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData } from "@remix-run/react";
-import { SignupSchema } from "~/auth/auth-schema";
-import { AuthForm } from "~/auth/auth-form";
-import { newPasswordProblem } from "~/auth/password-rules.server";
-import { createSession, requireAnonymous } from "~/auth/session.server";
-import { createUser } from "~/auth/users.server";
-import { redirectWithFlash } from "~/http/flash.server";
-import { consumeRateLimit, RATE_LIMITS, retryAfterHeaders, tooManyRequests } from "~/http/rate-limit.server";
-import { GeneralErrorBoundary } from "~/components/error-page";
-import { clientIpOf } from "~/http/load-context";
-import { readForm } from "~/http/form.server";
+import { SignupSchema } from "#app/auth/auth-schema";
+import { AuthForm } from "#app/auth/auth-form";
+import { newPasswordProblem } from "#app/auth/password-rules.server";
+import { createSession, requireAnonymous } from "#app/auth/session.server";
+import { createUser } from "#app/auth/users.server";
+import { redirectWithFlash } from "#app/http/flash.server";
+import { consumeRateLimit, RATE_LIMITS, retryAfterHeaders, tooManyRequests } from "#app/http/rate-limit.server";
+import { GeneralErrorBoundary } from "#app/components/error-page";
+import { clientIpOf } from "#app/http/load-context";
+import { readForm } from "#app/http/form.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request);

@@ -8,7 +8,7 @@ import type { BenchOptions, Db } from "./options";
 import { childEnv, runCommand } from "./processes";
 
 // The data every system is measured on: one account holding N generated
-// contacts (db/seed.ts), in a SQLite file and a Postgres database of the
+// contacts (scripts/seed.ts), in a SQLite file and a Postgres database of the
 // bench's own. Seeding a million contacts takes minutes, so a dataset is kept
 // in bench/.data/ and reused while a marker says it was seeded with the same
 // N and generator, and the account still holds exactly N contacts.
@@ -111,7 +111,7 @@ const sha = (text: string) => createHash("sha256").update(text).digest("hex").sl
 
 /** Changes when the generated people change: a dataset made by another generator is seeded again. */
 function generatorVersion(): string {
-  return sha(["db/seed-data.ts", "db/seed.server.ts"].map((f) => readFileSync(path.join(root, f), "utf8")).join("\0"));
+  return sha(["scripts/seed-data.ts", "scripts/seed.server.ts"].map((f) => readFileSync(path.join(root, f), "utf8")).join("\0"));
 }
 
 function migrationHashes(): Record<string, string> {
@@ -204,7 +204,7 @@ export async function prepareDataset(db: Db, options: BenchOptions, log: (line: 
     }
 
     if (reusable) {
-      await tsx("db/migrate.ts", [], url, true);
+      await tsx("scripts/migrate.ts", [], url, true);
       const client = await open();
       const userId = await accountId(client);
       if (userId) {
@@ -232,7 +232,7 @@ export async function prepareDataset(db: Db, options: BenchOptions, log: (line: 
         await admin.close();
       }
     }
-    await tsx("db/seed.ts", ["--contacts", String(n), "--email", ACCOUNT.email, "--password", ACCOUNT.password], url, quiet);
+    await tsx("scripts/seed.ts", ["--contacts", String(n), "--email", ACCOUNT.email, "--password", ACCOUNT.password], url, quiet);
     const client = await open();
     const userId = await accountId(client);
     const count = userId ? await liveContacts(client, userId) : 0;

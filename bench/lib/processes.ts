@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { freePort, tail } from "../../tests/e2e/spawn-server";
+import { freePort, tail } from "#tests/e2e/spawn-server";
 
 // Every process the bench starts is tracked here and ended when the bench
 // ends, however it ends: done, failed, or Ctrl-C. Servers get their own

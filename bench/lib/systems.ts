@@ -9,7 +9,7 @@ import { atExit, childEnv, runCommand, startServer, type Server } from "./proces
 // The three systems, each started on a free port over the same dataset.
 
 /** What goes into a private copy of the app to build it (see buildCardfile). */
-const APP_FILES = ["app", "db", "migrations", "public", "server.js", "vite.config.ts", "remix.config.js", "tsconfig.json", "package.json"];
+const APP_FILES = ["app", "db", "migrations", "public", "scripts", "server", "server.js", "vite.config.ts", "remix.config.js", "tsconfig.json", "package.json"];
 
 export interface CardfileBuild {
   /** a folder holding server.js and build/, with node_modules linked */

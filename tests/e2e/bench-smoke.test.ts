@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { SCENARIOS } from "../../bench/lib/options";
-import { childEnv } from "../../bench/lib/processes";
-import type { Results } from "../../bench/lib/report";
+import { SCENARIOS } from "#bench/lib/options";
+import { childEnv } from "#bench/lib/processes";
+import type { Results } from "#bench/lib/report";
 import { repoRoot } from "./spawn-server";
 
 // `npm run bench -- --smoke` as a user runs it: a child process that builds

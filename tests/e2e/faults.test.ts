@@ -6,9 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { createDatabase } from "../../db/database.server";
-import { migrateToLatest } from "../../db/migrate";
-import { Outage } from "../pg-outage";
+import { createDatabase } from "#db/database.server";
+import { migrateToLatest } from "#db/migrate";
+import { Outage } from "#tests/pg-outage";
 import { freePort, startServer, type RunningServer } from "./spawn-server";
 
 const ci = ["true", "1"].includes(String(process.env.CI).toLowerCase());

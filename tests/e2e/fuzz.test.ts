@@ -9,10 +9,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LoginSchema, SignupSchema } from "../../app/auth/auth-schema";
-import { ContactFormSchema } from "../../app/contacts/contact-schema";
-import { createDatabase } from "../../db/database.server";
-import { migrateToLatest } from "../../db/migrate";
+import { LoginSchema, SignupSchema } from "#app/auth/auth-schema";
+import { ContactFormSchema } from "#app/contacts/contact-schema";
+import { createDatabase } from "#db/database.server";
+import { migrateToLatest } from "#db/migrate";
 import { freePort, tail } from "./spawn-server";
 
 // A fuzz test for every loader and action of the production server: thousands

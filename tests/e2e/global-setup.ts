@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
-import { createDatabase } from "../../db/database.server";
-import { migrateToLatest } from "../../db/migrate";
+import { createDatabase } from "#db/database.server";
+import { migrateToLatest } from "#db/migrate";
 import { freePort, tail } from "./spawn-server";
 
 declare module "vitest" {

@@ -3,8 +3,8 @@ import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabase } from "../../db/database.server";
-import { migrateToLatest } from "../../db/migrate";
+import { createDatabase } from "#db/database.server";
+import { migrateToLatest } from "#db/migrate";
 import { startServer, type RunningServer } from "./spawn-server";
 
 // server.js as a browser and an attacker see it: headers on every kind of

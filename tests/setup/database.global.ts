@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
-import { createDatabase } from "../../db/database.server";
-import { migrateToLatest } from "../../db/migrate";
+import { createDatabase } from "#db/database.server";
+import { migrateToLatest } from "#db/migrate";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -5,6 +5,6 @@ import { afterAll, inject } from "vitest";
 process.env.DATABASE_URL = inject("databaseUrl");
 
 afterAll(async () => {
-  const { db } = await import("../../db/database.server");
+  const { db } = await import("#app/db.server");
   await db.destroy();
 });

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { DEFAULT_SEED } from "./seed-data";
 
-// `npm run db:seed`: the command line around db/seed.server.ts. Only Node's
+// `npm run db:seed`: the command line around scripts/seed.server.ts. Only Node's
 // own modules and the pure seed-data.ts are imported up here, so `--help` and
 // bad arguments answer before any configuration is read or any file touched.
 
@@ -109,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
   registerRawImports();
   let modules;
   try {
-    modules = await Promise.all([import("./database.server"), import("./migrate"), import("./seed.server"), import("./seed-progress")]);
+    modules = await Promise.all([import("#app/db.server"), import("#db/migrate"), import("./seed.server"), import("./seed-progress")]);
   } catch (error) {
     // An invalid DATABASE_URL or SCRYPT_LOG_N stops config.server.ts on import.
     console.error(`db:seed: ${(error as Error).message}`);
@@ -148,7 +148,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(`${account.user.email} got ${numbers(result.added)} contacts (seed "${args.seed}"${range}).${before}`);
     return 0;
   } catch (error) {
-    // An unreachable Postgres arrives as the app's 503 response (database.server.ts), already logged.
+    // An unreachable Postgres arrives as the app's 503 response (app/db.server.ts), already logged.
     const reason = error instanceof Error ? error : ((error as { data?: unknown })?.data ?? error);
     console.error(`\ndb:seed failed (batches already committed stay):`, reason);
     return 1;

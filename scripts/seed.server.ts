@@ -1,18 +1,18 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
-import { SignupSchema } from "~/auth/auth-schema";
-import { newPasswordProblem } from "~/auth/password-rules.server";
-import { createUser, emailKey, verifyLogin, type User } from "~/auth/users.server";
-import { searchText } from "~/contacts/search";
-import { bulkLoad } from "~/contacts/search-index.server";
-import { db, dialect } from "./database.server";
-import type { NewContactRow } from "./schema";
+import { SignupSchema } from "#app/auth/auth-schema";
+import { newPasswordProblem } from "#app/auth/password-rules.server";
+import { createUser, emailKey, verifyLogin, type User } from "#app/auth/users.server";
+import { searchText } from "#app/contacts/search";
+import { bulkLoad } from "#app/contacts/search-index.server";
+import { db, dialect } from "#app/db.server";
+import type { NewContactRow } from "#db/schema";
 import { DEFAULT_SEED, MAX_SEED_INDEX, nextSeedIndex, seedContact, seedCreatedAt, seedNumber } from "./seed-data";
 
 /** From this many contacts on, the search index is rebuilt once after the load instead of kept live. */
 export const BULK_LOAD_FROM = 50_000;
 
-// `npm run db:seed` (db/seed.ts) is a thin command line around these two
+// `npm run db:seed` (scripts/seed.ts) is a thin command line around these two
 // functions, so tests call them directly.
 
 /** Why `email` and `password` cannot seed an account (the signup rules), or null. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { emailKey } from "~/auth/users.server";
-import { CONTACT_LIMITS, ContactFormSchema } from "~/contacts/contact-schema";
+import { emailKey } from "#app/auth/users.server";
+import { CONTACT_LIMITS, ContactFormSchema } from "#app/contacts/contact-schema";
 import { asciiFold, nextSeedIndex, seedContact, seedCreatedAt, seedNumber, type SeedContact } from "./seed-data";
 
 const SEED = seedNumber("cardfile");

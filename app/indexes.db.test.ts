@@ -1,11 +1,11 @@
 import { sql, type Compilable, type Kysely } from "kysely";
 import { describe, expect, it } from "vitest";
-import { bitmapScansOnly, candidateQuery, gatherQuery, pageQuery, walkQuery } from "~/contacts/contacts.server";
-import { searchFilter } from "~/contacts/search";
-import { SQLITE_FTS_TRIGGERS } from "~/contacts/search-index.server";
-import { purgeRateLimitsQuery } from "~/http/rate-limit.server";
-import { db, dialect } from "./database.server";
-import type { Database } from "./schema";
+import { bitmapScansOnly, candidateQuery, gatherQuery, pageQuery, walkQuery } from "#app/contacts/contacts.server";
+import { searchFilter } from "#app/contacts/search";
+import { SQLITE_FTS_TRIGGERS } from "#app/contacts/search-index.server";
+import { purgeRateLimitsQuery } from "#app/http/rate-limit.server";
+import { db, dialect } from "#app/db.server";
+import type { Database } from "#db/schema";
 
 // Every query the app makes on a hot path is served by an index. Postgres
 // prefers a sequential scan on tiny test tables, so seqscan is switched off

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { emailKey, verifyLogin } from "~/auth/users.server";
-import { ContactFormSchema } from "~/contacts/contact-schema";
-import { listContacts } from "~/contacts/contacts.server";
-import { searchText } from "~/contacts/search";
-import { createTestContact, TEST_PASSWORD, uniqueEmail } from "../tests/factories";
-import { db } from "./database.server";
+import { emailKey, verifyLogin } from "#app/auth/users.server";
+import { ContactFormSchema } from "#app/contacts/contact-schema";
+import { listContacts } from "#app/contacts/contacts.server";
+import { searchText } from "#app/contacts/search";
+import { createTestContact, TEST_PASSWORD, uniqueEmail } from "#tests/factories";
+import { db } from "#app/db.server";
 import { seedAccount, seedContacts, SPREAD_MS } from "./seed.server";
 
 const PASSWORD = "seeded and not common";

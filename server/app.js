@@ -1,0 +1,116 @@
+// @ts-check
+// The Express app: security headers and request ids on every response, the
+// policy checks (server/policy.js) before anything reads a body, compression,
+// static files, then Remix (server/remix-adapter.js), and a last-resort error
+// page. See docs/decisions/0014-own-server-entry.md.
+import compression from "compression";
+import express from "express";
+import { randomBytes } from "node:crypto";
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { bodyProblem, crossOriginProblem, METHODS, plainPage, requestLineProblem, securityHeaders } from "./policy.js";
+import { remixHandler } from "./remix-adapter.js";
+
+/**
+ * The files under dir as URL paths ("/favicon.svg"), leaving out one top-level folder.
+ * @param {string} dir
+ * @param {string} skip
+ */
+export function listFiles(dir, skip) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => "/" + path.relative(dir, path.join(entry.parentPath ?? entry.path, entry.name)).split(path.sep).join("/"))
+    .filter((url) => !url.startsWith(`/${skip}/`));
+}
+
+/**
+ * @param {{ build: import("@remix-run/node").ServerBuild, trustProxy: boolean | string | number, buildDir: string }} options
+ */
+export function createApp({ build, trustProxy, buildDir }) {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", trustProxy);
+
+  // Every response, static files included, gets an id and the security headers.
+  app.use((req, res, next) => {
+    const random = randomBytes(22);
+    res.locals.requestId = random.toString("hex", 0, 6);
+    res.locals.cspNonce = random.toString("base64", 6);
+    res.setHeader("X-Request-Id", res.locals.requestId);
+    for (const [name, value] of Object.entries(securityHeaders(res.locals.cspNonce, req.secure))) res.setHeader(name, value);
+    // A 304 tells the browser to reuse its stored page, whose scripts carry
+    // the nonce of the response that stored it; the 304's headers replace the
+    // stored ones, so a fresh policy (a new nonce) would block those scripts.
+    const writeHead = res.writeHead;
+    res.writeHead = /** @type {typeof res.writeHead} */ (
+      function (/** @type {any[]} */ ...args) {
+        if (res.statusCode === 304 || args[0] === 304) res.removeHeader("Content-Security-Policy");
+        return writeHead.apply(res, /** @type {any} */ (args));
+      }
+    );
+    next();
+  });
+
+  // Refused before anything reads the body or runs an action, in this order:
+  // cross-origin writes (403); methods, targets and hosts the Remix adapter
+  // cannot turn into a URL (405/400); bodies too big or not forms (413/411/415).
+  app.use((req, res, next) => {
+    const request = { method: req.method, origin: `${req.protocol}://${req.get("host")}`, header: (/** @type {string} */ n) => req.get(n) };
+    if (crossOriginProblem(request)) {
+      res.status(403).type("html").send(plainPage(403, "Request refused", "This form was sent from another site, so Cardfile did not act on it."));
+      return;
+    }
+    const line = requestLineProblem({
+      method: req.method,
+      url: req.originalUrl,
+      // What the Remix adapter builds the URL from: Host, and X-Forwarded-Host when trusted.
+      hosts: [req.get("host") ?? "", trustProxy ? req.get("x-forwarded-host")?.split(",")[0]?.trim() : undefined],
+      protocol: req.protocol,
+    });
+    if (line) {
+      if (line[0] === 405) res.set("Allow", METHODS.join(", "));
+      res.status(line[0]).type("html").send(plainPage(line[0], "Request refused", line[1]));
+      return;
+    }
+    const body = bodyProblem(request);
+    if (body) {
+      res.set("Connection", "close");
+      res.status(body[0]).type("html").send(plainPage(body[0], "Request refused", body[1]));
+      return;
+    }
+    next();
+  });
+
+  // br or gzip, as the client accepts: pages, data and assets cost far less on a slow link.
+  // A client that accepts no encoding (curl, a load generator) skips the wrapper.
+  const compress = compression();
+  app.use((req, res, next) => (req.headers["accept-encoding"] ? compress(req, res, next) : next()));
+
+  const client = path.join(buildDir, "client");
+  // Hashed file names: a changed file gets a new URL, so cache forever.
+  app.use("/assets", express.static(path.join(client, "assets"), { immutable: true, maxAge: "1y", index: false }));
+  // The few other public files (favicon.svg, …), listed once: asking the disk
+  // whether every page URL is a file would cost each request a stat() call.
+  const publicFiles = new Set(listFiles(client, "assets"));
+  const servePublic = express.static(client, { maxAge: "1h", index: false });
+  app.use((req, res, next) => (publicFiles.has(req.path) ? servePublic(req, res, next) : next()));
+
+  app.all("*", remixHandler(build));
+  // Last resort for what fails outside Remix (a path Express cannot decode,
+  // a response that cannot be written): a plain page with the request id,
+  // one log line, never a stack trace in the response.
+  app.use(
+    /** @type {import("express").ErrorRequestHandler} */ (error, req, res, next) => {
+      const status = Number(error?.status ?? error?.statusCode);
+      const clientError = status >= 400 && status < 500;
+      if (!clientError) {
+        console.error(`[request ${res.locals.requestId}] ${req.method} ${req.path} failed: ${error?.stack ?? error}`);
+      }
+      if (res.headersSent) return next(error);
+      const code = clientError ? status : 500;
+      const message = clientError ? "That request could not be understood." : `Something went wrong. Reference: ${res.locals.requestId}`;
+      res.status(code).type("html").send(plainPage(code, clientError ? "Bad request" : "Something went wrong", message));
+    },
+  );
+  return app;
+}

@@ -1,0 +1,131 @@
+// @ts-check
+// What Cardfile's server lets through, decided from the request line and
+// headers alone, before Remix or any action sees the request: security
+// headers, cross-origin writes, request targets and hosts, body sizes and
+// types. Pure functions, unit-tested in tests/server.test.ts; server/app.js
+// applies them.
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+const FORM_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data"];
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** @param {string} nonce */
+export function contentSecurityPolicy(nonce) {
+  return [
+    "default-src 'self'",
+    `script-src 'nonce-${nonce}' 'strict-dynamic'`,
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "object-src 'none'",
+  ].join("; ");
+}
+
+/**
+ * Headers for every response: pages, data requests, errors and static files.
+ * @param {string} nonce
+ * @param {boolean} secure the request came over HTTPS (directly or via a trusted proxy)
+ */
+export function securityHeaders(nonce, secure) {
+  /** @type {Record<string, string>} */
+  const headers = {
+    "Content-Security-Policy": contentSecurityPolicy(nonce),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+  };
+  if (secure) headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains";
+  return headers;
+}
+
+/**
+ * Why a state-changing request must be refused as cross-origin, or null.
+ * Origin decides when present; else Sec-Fetch-Site; browsers that send
+ * neither fall back to Referer; with none of them, the SameSite=Lax session
+ * cookie is what protects the request (it is not sent cross-site on POST).
+ * @param {{ method: string, origin: string, header: (name: string) => string | undefined }} req
+ */
+export function crossOriginProblem(req) {
+  if (req.method === "GET" || req.method === "HEAD") return null;
+  const origin = req.header("origin");
+  const fetchSite = req.header("sec-fetch-site");
+  if (origin !== undefined && origin !== req.origin) return `Origin ${origin} is not ${req.origin}`;
+  if (fetchSite === "cross-site") return "Sec-Fetch-Site is cross-site";
+  if (origin === undefined && fetchSite === undefined) {
+    const referer = req.header("referer");
+    if (referer !== undefined && originOf(referer) !== req.origin) return "Referer is another site";
+  }
+  return null;
+}
+
+/** @param {string} url */
+function originOf(url) {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Why a request's body must be refused before it is read, as [status, reason], or null.
+ * @param {{ method: string, header: (name: string) => string | undefined }} req
+ * @returns {[number, string] | null}
+ */
+export function bodyProblem(req) {
+  if (req.method === "GET" || req.method === "HEAD") return null;
+  const length = req.header("content-length");
+  if (length === undefined) {
+    // Node frames a body by Content-Length; without it (chunked) the size is
+    // unknown until read. Every browser form submission sends a length.
+    return [411, "Send a Content-Length."];
+  }
+  if (!/^\d+$/.test(length)) return [400, "Bad Content-Length."];
+  if (Number(length) > BODY_LIMIT_BYTES) return [413, `Requests are limited to ${BODY_LIMIT_BYTES / 1024} KB.`];
+  const type = (req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  // A body must be a form. An empty one (a bare POST to /logout) may come
+  // without a type; routes that need fields answer 400 when they are missing.
+  if ((Number(length) > 0 || type) && !FORM_TYPES.includes(type)) {
+    return [415, "Forms are sent as application/x-www-form-urlencoded or multipart/form-data."];
+  }
+  return null;
+}
+
+export const METHODS = ["GET", "HEAD", "POST"];
+const HOST = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?$/;
+
+/**
+ * Why the request line or host cannot make a URL for Remix, as [status,
+ * reason], or null. Browsers only ever send GET, HEAD and POST here, a path,
+ * and a plain host; anything else would otherwise fail inside the adapter
+ * (a 500) or, for `?_data`, fill the log with Remix's warnings.
+ * @param {{ method: string, url: string, hosts: (string | undefined)[], protocol: string }} req
+ * @returns {[number, string] | null}
+ */
+export function requestLineProblem(req) {
+  if (!METHODS.includes(req.method)) return [405, `${req.method} is not supported.`];
+  if (!req.url.startsWith("/") || req.url.startsWith("//")) return [400, "Bad request target."];
+  if (req.protocol !== "http" && req.protocol !== "https") return [400, "Bad forwarded protocol."];
+  for (const host of req.hosts) {
+    if (host === undefined) continue;
+    const match = HOST.exec(host);
+    if (!match || (match[1] !== undefined && Number(match[1]) > 65535)) return [400, "Bad Host header."];
+  }
+  if (/[?&]_data(=|&|$)/.test(req.url)) return [400, "Unsupported request."];
+  return null;
+}
+
+/**
+ * @param {number} status
+ * @param {string} title
+ * @param {string} message
+ */
+export function plainPage(status, title, message) {
+  const escape = (/** @type {string} */ s) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${status} ${escape(title)} · Cardfile</title></head><body><main><h1>${escape(title)}</h1><p>${escape(message)}</p><p><a href="/contacts">Back to Cardfile</a></p></main></body></html>`;
+}
