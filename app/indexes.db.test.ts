@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { bitmapScansOnly, candidateQuery, gatherQuery, pageQuery, walkQuery } from "#app/contacts/contacts.server";
 import { searchFilter } from "#app/contacts/search";
 import { SQLITE_FTS_TRIGGERS } from "#app/contacts/search-index.server";
-import { purgeRateLimitsQuery } from "#app/http/rate-limit.server";
+import { purgeRateLimitsQuery } from "#app/rate-limits/rate-limits.server";
 import { db, dialect } from "#app/db.server";
 import type { Database } from "#db/schema";
 

@@ -1,7 +1,7 @@
 import { purgeExpiredSessions } from "#app/auth/session.server";
 import { purgeDeletedContacts } from "#app/contacts/contacts.server";
-import { purgeRateLimits } from "#app/http/rate-limit.server";
-import { purgeSubmissions } from "#app/http/submissions.server";
+import { purgeRateLimits } from "#app/rate-limits/rate-limits.server";
+import { purgeSubmissions } from "#app/submissions/submission-keys.server";
 
 const HOUR = 60 * 60 * 1000;
 const BATCH = 1000;

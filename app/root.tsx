@@ -19,11 +19,11 @@ import { GeneralErrorBoundary } from "#app/components/error-page";
 import { useNonce } from "#app/components/nonce";
 import { useRequestId } from "#app/components/request-id";
 import { takeFlash, type Flash } from "#app/http/flash.server";
-import { newSubmissionKey } from "#app/http/submissions.server";
+import { newSubmissionKey } from "#app/submissions/submission-keys.server";
 import { SubmissionKey } from "#app/components/submission-key";
 import stylesheet from "#app/styles.css?url";
-import { lostSubmission } from "#app/components/network";
-import { keepPageWhenOffline, useOfflineNotice } from "#app/components/offline";
+import { lostSubmission } from "#app/client/network";
+import { keepPageWhenOffline, useOfflineNotice } from "#app/client/offline";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },

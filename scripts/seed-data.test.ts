@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { emailKey } from "#app/auth/users.server";
+import { emailKey } from "#app/shared/text";
 import { CONTACT_LIMITS, ContactFormSchema } from "#app/contacts/contact-schema";
 import { asciiFold, nextSeedIndex, seedContact, seedCreatedAt, seedNumber, type SeedContact } from "./seed-data";
 

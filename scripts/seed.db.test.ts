@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { emailKey, verifyLogin } from "#app/auth/users.server";
+import { verifyLogin } from "#app/auth/users.server";
+import { emailKey } from "#app/shared/text";
 import { ContactFormSchema } from "#app/contacts/contact-schema";
 import { listContacts } from "#app/contacts/contacts.server";
 import { searchText } from "#app/contacts/search";

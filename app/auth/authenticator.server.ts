@@ -9,9 +9,10 @@ import {
   refundRateLimit,
   resetRateLimit,
   tooManyRequests,
-} from "#app/http/rate-limit.server";
+} from "#app/rate-limits/rate-limits.server";
 import { LoginSchema } from "./auth-schema";
-import { emailKey, verifyLogin, type User } from "./users.server";
+import { emailKey } from "#app/shared/text";
+import { verifyLogin, type User } from "./users.server";
 
 /** A login form that cannot sign anyone in: the reply to render, with its status (and headers). */
 export class LoginFailed extends Error {

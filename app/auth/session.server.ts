@@ -4,7 +4,8 @@ import type { Kysely } from "kysely";
 import { inTransaction } from "#db/database.server";
 import { db } from "#app/db.server";
 import type { Database } from "#db/schema";
-import { newId } from "#app/http/ids.server";
+import { newId } from "#app/shared/ids";
+import { replaceControlChars } from "#app/shared/text";
 import { readCookie, serializeCookie } from "#app/http/cookies.server";
 import type { User } from "./users.server";
 
@@ -26,8 +27,7 @@ const USER_AGENT_MAX = 200;
 // Only for the account page's "which browser is this" summary: shortened and
 // without control characters, so a hostile header stores nothing surprising.
 function userAgentOf(request: Request): string | null {
-  // eslint-disable-next-line no-control-regex
-  const value = request.headers.get("User-Agent")?.replace(/[\u0000-\u001f\u007f]/g, "").trim();
+  const value = replaceControlChars(request.headers.get("User-Agent") ?? "").trim();
   return value ? value.slice(0, USER_AGENT_MAX) : null;
 }
 

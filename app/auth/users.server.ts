@@ -1,6 +1,7 @@
 import { db } from "#app/db.server";
 import { isUniqueViolation } from "#db/errors";
-import { newId } from "#app/http/ids.server";
+import { newId } from "#app/shared/ids";
+import { emailKey } from "#app/shared/text";
 import { hashPassword, verifyPassword } from "./password.server";
 
 export interface User {
@@ -8,9 +9,6 @@ export interface User {
   email: string;
 }
 
-export function emailKey(email: string): string {
-  return email.normalize("NFC").toLowerCase();
-}
 
 export type CreateUserResult = { ok: true; user: User } | { ok: false; reason: "email-taken" };
 

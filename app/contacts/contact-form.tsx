@@ -5,7 +5,7 @@ import { FormError, useSchemaForm } from "#app/components/form";
 import { SubmitButton } from "#app/components/submit-button";
 import { CONTACT_LIMITS, ContactFormSchema } from "./contact-schema";
 import { SubmissionKey } from "#app/components/submission-key";
-import { useDraft } from "#app/components/draft";
+import { useDraft } from "#app/client/draft";
 import { useRef } from "react";
 
 export interface ContactFormValues {

@@ -1,13 +1,10 @@
+import { hasControlChars } from "#app/shared/text";
 import { z } from "#app/zod";
 
 // One schema for the contact form: conform validates with it in the browser,
 // parseWithZod on the server. Conform turns empty inputs into undefined, so
 // `required` messages come from the base type's `error`.
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-// eslint-disable-next-line no-control-regex
-const CONTROL_OR_NEWLINE = /[\u0000-\u001f\u007f]/;
 
 function text(label: string, max: number, { multiline = false } = {}) {
   return z
@@ -15,7 +12,7 @@ function text(label: string, max: number, { multiline = false } = {}) {
     .trim()
     .normalize("NFC")
     .max(max, `${label} must be at most ${max} characters`)
-    .refine((v) => !(multiline ? CONTROL : CONTROL_OR_NEWLINE).test(v), {
+    .refine((v) => !hasControlChars(v, { newlines: multiline }), {
       message: `${label} contains characters that are not allowed`,
     });
 }

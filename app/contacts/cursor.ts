@@ -2,6 +2,8 @@
 // row a page starts after, and the direction to read in: "o" (older) for the
 // "Older" link, "n" (newer) for "Newer". Cursors are opaque in URLs.
 
+import { isId } from "#app/shared/ids";
+
 export interface Cursor {
   direction: "older" | "newer";
   createdAt: number;
@@ -15,8 +17,8 @@ export function encodeCursor(cursor: Cursor): string {
 
 /** The cursor, or null when it is missing or malformed (then: the first page). */
 export function decodeCursor(value: string | null): Cursor | null {
-  const match = value ? /^([on])([0-9a-z]{1,11})\.([A-Za-z0-9_-]{22})$/.exec(value) : null;
-  if (!match) return null;
+  const match = value ? /^([on])([0-9a-z]{1,11})\.([^.]+)$/.exec(value) : null;
+  if (!match || !isId(match[3])) return null;
   const createdAt = parseInt(match[2]!, 36);
   if (!Number.isSafeInteger(createdAt)) return null;
   return { direction: match[1] === "o" ? "older" : "newer", createdAt, id: match[3]! };

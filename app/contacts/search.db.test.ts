@@ -12,7 +12,8 @@ import type { Database, NewContactRow } from "#db/schema";
 import { contactInput, createTestContact, createTestUser } from "#tests/factories";
 import { POSTGRES_ADMIN_URL } from "#tests/setup/database.global";
 import { deleteContact, listContacts, PURGE_AFTER_MS, purgeDeletedContacts, restoreContact, SEARCH_PLAN, updateContact } from "./contacts.server";
-import { foldForSearch, normalizeQuery, searchFilter, searchText } from "./search";
+import { fold as foldForSearch } from "#app/shared/text";
+import { normalizeQuery, searchFilter, searchText } from "./search";
 import * as migration from "#migrations/2026-11-27T0000_indexed_search";
 import { bulkLoad, SQLITE_FTS_TRIGGERS } from "./search-index.server";
 

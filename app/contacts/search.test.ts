@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { markWords as frozenMarkWords } from "#migrations/2026-11-27T0000_indexed_search";
-import { foldForSearch, markWords, normalizeQuery, searchFilter, searchText, trigramMatch, trigrams } from "./search";
+import { fold as foldForSearch } from "#app/shared/text";
+import { markWords, normalizeQuery, searchFilter, searchText, trigramMatch, trigrams } from "./search";
 
 describe("search folding", () => {
   it("folds Unicode case the same way for stored text and queries", () => {

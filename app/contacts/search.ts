@@ -9,23 +9,19 @@
 // (two newlines) before every word start, so "\n\n" + q is long enough for
 // the index. See docs/decisions/0003 and 0019.
 
-/** NFC, then lower case: 'ÖLMEZ' and 'ölmez' fold alike. */
-export function foldForSearch(text: string): string {
-  return text.normalize("NFC").toLowerCase();
-}
+import { fold, replaceControlChars } from "#app/shared/text";
 
 /**
  * The `search` column: the folded fields, one per line (a query has no
  * newline, so a match never spans two), with their word starts marked.
  */
 export function searchText(fields: { name: string; email: string; company: string | null }): string {
-  return markWords(foldForSearch([fields.name, fields.email, fields.company ?? ""].join("\n")));
+  return markWords(fold([fields.name, fields.email, fields.company ?? ""].join("\n")));
 }
 
 /** A query as typed in the box, made safe: no control characters, trimmed, bounded. */
 export function normalizeQuery(q: string | null): string {
-  // eslint-disable-next-line no-control-regex
-  return (q ?? "").replace(/[\u0000-\u001f\u007f]/g, " ").trim().slice(0, 100);
+  return replaceControlChars(q ?? "", " ").trim().slice(0, 100);
 }
 
 /** Folded queries shorter than this many characters (code points) match at word starts only. */
@@ -97,7 +93,7 @@ export interface SearchFilter {
 
 /** The filter for a normalized query (normalizeQuery), or null for none. */
 export function searchFilter(query: string): SearchFilter | null {
-  const folded = foldForSearch(query);
+  const folded = fold(query);
   if (folded === "") return null;
   // Its first character may or may not start a word where it is found:
   // mark only the word starts inside it.

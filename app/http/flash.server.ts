@@ -1,6 +1,6 @@
 import { redirect } from "@remix-run/node";
 import { readCookie, serializeCookie } from "./cookies.server";
-import { ID_PATTERN } from "./ids.server";
+import { isId } from "#app/shared/ids";
 
 // A one-time message for the page after a redirect ("Contact created.").
 // It lives in a short-lived cookie that the root loader reads and clears.
@@ -55,7 +55,7 @@ function decodeFlash(value: string): Flash | null {
   return {
     message: clip(message, MAX_MESSAGE),
     ...(kind === "error" ? { kind } : {}),
-    ...(typeof undoContactId === "string" && ID_PATTERN.test(undoContactId) ? { undoContactId } : {}),
+    ...(isId(undoContactId) ? { undoContactId } : {}),
   };
 }
 

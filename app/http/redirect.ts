@@ -1,3 +1,5 @@
+import { hasControlChars } from "#app/shared/text";
+
 const DEFAULT_REDIRECT = "/contacts";
 
 /**
@@ -9,8 +11,7 @@ export function safeRedirect(to: FormDataEntryValue | string | null | undefined)
   if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) {
     return DEFAULT_REDIRECT;
   }
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(to)) return DEFAULT_REDIRECT;
+  if (hasControlChars(to)) return DEFAULT_REDIRECT;
   const url = new URL(to, "http://cardfile.invalid");
   if (url.origin !== "http://cardfile.invalid") return DEFAULT_REDIRECT;
   return url.pathname + url.search + url.hash;

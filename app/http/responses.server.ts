@@ -1,5 +1,5 @@
 import { data } from "@remix-run/node";
-import { ID_PATTERN } from "./ids.server";
+import { isId } from "#app/shared/ids";
 
 /** Sent with every 503: how long a client should wait before retrying. */
 export const RETRY_AFTER_SECONDS = 5;
@@ -11,6 +11,6 @@ export function notFound(message = "Not found"): never {
 
 /** The `:contactId` param if it can be an id at all; anything else is a 404. */
 export function requireIdParam(value: string | undefined): string {
-  if (!value || !ID_PATTERN.test(value)) notFound("No such contact");
+  if (!isId(value)) notFound("No such contact");
   return value;
 }

@@ -9,13 +9,13 @@ import {
 } from "#app/auth/session.server";
 import { describeUserAgent } from "#app/auth/user-agent";
 import { GeneralErrorBoundary } from "#app/components/error-page";
-import { formatDate } from "#app/components/format";
+import { formatDate } from "#app/client/format";
 import { SubmitButton } from "#app/components/submit-button";
 import { redirectWithFlash } from "#app/http/flash.server";
-import { ID_PATTERN } from "#app/http/ids.server";
+import { ID_PATTERN } from "#app/shared/ids";
 import { notFound } from "#app/http/responses.server";
 import { readForm } from "#app/http/form.server";
-import { newSubmissionKey, once } from "#app/http/submissions.server";
+import { newSubmissionKey, once } from "#app/submissions/submission-keys.server";
 import { SubmissionKey } from "#app/components/submission-key";
 
 export async function loader({ request }: LoaderFunctionArgs) {

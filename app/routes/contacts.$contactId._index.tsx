@@ -3,8 +3,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "#app/auth/session.server";
 import { getContact } from "#app/contacts/contacts.server";
 import { GeneralErrorBoundary } from "#app/components/error-page";
-import { formatDate } from "#app/components/format";
-import { keepPageWhenOffline } from "#app/components/offline";
+import { formatDate } from "#app/client/format";
+import { keepPageWhenOffline } from "#app/client/offline";
 import { notFound, requireIdParam } from "#app/http/responses.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

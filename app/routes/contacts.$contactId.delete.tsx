@@ -13,12 +13,12 @@ import { deleteContact, getContact } from "#app/contacts/contacts.server";
 import { GeneralErrorBoundary } from "#app/components/error-page";
 import { SubmitButton } from "#app/components/submit-button";
 import { redirectWithFlash } from "#app/http/flash.server";
-import { consumeRateLimit, RATE_LIMITS, retryAfterHeaders, tooManyRequests } from "#app/http/rate-limit.server";
+import { consumeRateLimit, RATE_LIMITS, retryAfterHeaders, tooManyRequests } from "#app/rate-limits/rate-limits.server";
 import { notFound, requireIdParam } from "#app/http/responses.server";
 import { readForm } from "#app/http/form.server";
-import { newSubmissionKey, once } from "#app/http/submissions.server";
+import { newSubmissionKey, once } from "#app/submissions/submission-keys.server";
 import { SubmissionKey } from "#app/components/submission-key";
-import { keepFormOnNetworkFailure, lostSubmission } from "#app/components/network";
+import { keepFormOnNetworkFailure, lostSubmission } from "#app/client/network";
 import { listRedirect } from "#app/http/redirect";
 import { ALREADY_DELETED, deleteProblem } from "#app/contacts/delete-outcome";
 

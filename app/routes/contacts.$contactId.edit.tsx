@@ -7,12 +7,12 @@ import { ContactFormSchema, DUPLICATE_EMAIL_MESSAGE } from "#app/contacts/contac
 import { getContact, updateContact, type Contact } from "#app/contacts/contacts.server";
 import { GeneralErrorBoundary } from "#app/components/error-page";
 import { redirectWithFlash } from "#app/http/flash.server";
-import { consumeRateLimit, RATE_LIMITS, retryAfterHeaders, tooManyRequests } from "#app/http/rate-limit.server";
+import { consumeRateLimit, RATE_LIMITS, retryAfterHeaders, tooManyRequests } from "#app/rate-limits/rate-limits.server";
 import { notFound, requireIdParam } from "#app/http/responses.server";
 import { readForm } from "#app/http/form.server";
-import { newSubmissionKey, once } from "#app/http/submissions.server";
-import { formatDate } from "#app/components/format";
-import { keepFormOnNetworkFailure, lostSubmission } from "#app/components/network";
+import { newSubmissionKey, once } from "#app/submissions/submission-keys.server";
+import { formatDate } from "#app/client/format";
+import { keepFormOnNetworkFailure, lostSubmission } from "#app/client/network";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -1,14 +1,14 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import type { ClientActionFunctionArgs } from "@remix-run/react";
-import { keepFormOnNetworkFailure } from "#app/components/network";
+import { keepFormOnNetworkFailure } from "#app/client/network";
 import { requireUser } from "#app/auth/session.server";
 import { restoreContact, UNDO_WINDOW_MS, type RestoreResult } from "#app/contacts/contacts.server";
 import { GeneralErrorBoundary } from "#app/components/error-page";
 import { redirectWithFlash } from "#app/http/flash.server";
-import { consumeRateLimit, RATE_LIMITS } from "#app/http/rate-limit.server";
+import { consumeRateLimit, RATE_LIMITS } from "#app/rate-limits/rate-limits.server";
 import { notFound, requireIdParam } from "#app/http/responses.server";
 import { readForm } from "#app/http/form.server";
-import { once } from "#app/http/submissions.server";
+import { once } from "#app/submissions/submission-keys.server";
 import { listRedirect } from "#app/http/redirect";
 import { isUniqueViolation } from "#db/errors";
 

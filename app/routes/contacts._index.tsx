@@ -15,12 +15,12 @@ import { useEffect, useRef, useState, type MouseEvent } from "react";
 import { requireUser } from "#app/auth/session.server";
 import { listContacts, type ContactSummary } from "#app/contacts/contacts.server";
 import { deleteProblem } from "#app/contacts/delete-outcome";
-import { newClientSubmissionKey } from "#app/components/submission-key";
-import { lostSubmission } from "#app/components/network";
-import { keepPageWhenOffline } from "#app/components/offline";
+import { isId, newId } from "#app/shared/ids";
+import { lostSubmission } from "#app/client/network";
+import { keepPageWhenOffline } from "#app/client/offline";
 import type { clientAction as deleteAction } from "./contacts.$contactId.delete";
 import { GeneralErrorBoundary } from "#app/components/error-page";
-import { formatDate } from "#app/components/format";
+import { formatDate } from "#app/client/format";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -191,7 +191,7 @@ function useRowActions(returnTo: string) {
     remove(event: MouseEvent<HTMLAnchorElement>, contact: ContactSummary) {
       if (!isPlainClick(event)) return;
       event.preventDefault();
-      const key = keys.current.get(contact.id) ?? newClientSubmissionKey();
+      const key = keys.current.get(contact.id) ?? newId();
       keys.current.set(contact.id, key);
       deletedRows.set(contact.id, { contact, list: returnTo });
       setTouched((ids) => new Set(ids).add(contact.id));
@@ -248,8 +248,9 @@ function DeleteProblem({ contactId }: { contactId: string }) {
 function useRowsWithPendingUndos(contacts: ContactSummary[], here: string): ContactSummary[] {
   const undoing = useFetchers()
     .filter((f) => f.state !== "idle" && f.formMethod?.toUpperCase() === "POST")
-    .map((f) => /^\/contacts\/([\w-]{22})\/restore$/.exec(f.formAction ?? "")?.[1])
-    .map((id) => (id ? deletedRows.get(id) : undefined))
+    .map((f) => /^\/contacts\/([^/]+)\/restore$/.exec(f.formAction ?? "")?.[1])
+    .filter(isId)
+    .map((id) => deletedRows.get(id))
     .filter((row) => row !== undefined && row.list === here && !contacts.some((c) => c.id === row.contact.id))
     .map((row) => row!.contact);
   if (undoing.length === 0) return contacts;

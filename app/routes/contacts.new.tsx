@@ -7,10 +7,10 @@ import { ContactFormSchema, DUPLICATE_EMAIL_MESSAGE } from "#app/contacts/contac
 import { createContact } from "#app/contacts/contacts.server";
 import { GeneralErrorBoundary } from "#app/components/error-page";
 import { redirectWithFlash } from "#app/http/flash.server";
-import { consumeRateLimit, RATE_LIMITS, retryAfterHeaders, tooManyRequests } from "#app/http/rate-limit.server";
+import { consumeRateLimit, RATE_LIMITS, retryAfterHeaders, tooManyRequests } from "#app/rate-limits/rate-limits.server";
 import { readForm } from "#app/http/form.server";
-import { newSubmissionKey, once } from "#app/http/submissions.server";
-import { keepFormOnNetworkFailure, lostSubmission } from "#app/components/network";
+import { newSubmissionKey, once } from "#app/submissions/submission-keys.server";
+import { keepFormOnNetworkFailure, lostSubmission } from "#app/client/network";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request);

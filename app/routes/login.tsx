@@ -5,7 +5,7 @@ import { AuthForm } from "#app/auth/auth-form";
 import { logIn, LoginFailed } from "#app/auth/authenticator.server";
 import { createSession, getUser } from "#app/auth/session.server";
 import { safeRedirect } from "#app/http/redirect";
-import { retryAfterHeaders } from "#app/http/rate-limit.server";
+import { retryAfterHeaders } from "#app/rate-limits/rate-limits.server";
 import { GeneralErrorBoundary } from "#app/components/error-page";
 import { clientIpOf } from "#app/http/load-context";
 import { assertReadableForm } from "#app/http/form.server";

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { consumeRateLimit, RATE_LIMITS } from "#app/http/rate-limit.server";
+import { consumeRateLimit, RATE_LIMITS } from "#app/rate-limits/rate-limits.server";
 import { db } from "#app/db.server";
 import { createTestContact, createTestUser, signedInUser, TEST_PASSWORD, uniqueEmail } from "#tests/factories";
 import { call, post, randomIp } from "#tests/route-helpers";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { COMMON_PASSWORD_MESSAGE, PASSWORD_IS_EMAIL_MESSAGE } from "#app/auth/password-rules.server";
-import { emailKey } from "#app/auth/users.server";
+import { emailKey } from "#app/shared/text";
 import { db } from "#app/db.server";
 import { uniqueEmail } from "#tests/factories";
 import { call, post } from "#tests/route-helpers";

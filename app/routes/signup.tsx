@@ -7,7 +7,7 @@ import { newPasswordProblem } from "#app/auth/password-rules.server";
 import { createSession, requireAnonymous } from "#app/auth/session.server";
 import { createUser } from "#app/auth/users.server";
 import { redirectWithFlash } from "#app/http/flash.server";
-import { consumeRateLimit, RATE_LIMITS, retryAfterHeaders, tooManyRequests } from "#app/http/rate-limit.server";
+import { consumeRateLimit, RATE_LIMITS, retryAfterHeaders, tooManyRequests } from "#app/rate-limits/rate-limits.server";
 import { GeneralErrorBoundary } from "#app/components/error-page";
 import { clientIpOf } from "#app/http/load-context";
 import { readForm } from "#app/http/form.server";

@@ -1,9 +1,9 @@
-import { randomBytes } from "node:crypto";
 import { data } from "@remix-run/node";
 import type { Transaction } from "kysely";
 import { db } from "#app/db.server";
 import { isUniqueViolation } from "#db/errors";
 import type { Database } from "#db/schema";
+import { isId, newId } from "#app/shared/ids";
 
 // Exactly-once form submissions, without JavaScript. Every form that writes
 // carries a hidden one-time key. The first submission of a key claims it, does
@@ -13,12 +13,9 @@ import type { Database } from "#db/schema";
 
 export const SUBMISSION_KEY_FIELD = "submissionKey";
 export const SUBMISSION_TTL_MS = 24 * 60 * 60 * 1000;
-const KEY_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
-/** A fresh key for one rendering of one form. */
-export function newSubmissionKey(): string {
-  return randomBytes(16).toString("base64url");
-}
+/** A fresh key for one rendering of one form: an id (app/shared/ids.ts). */
+export const newSubmissionKey = newId;
 
 class NotRecorded<T> extends Error {
   constructor(readonly response: T) {
@@ -64,7 +61,7 @@ export async function once<T>(
   write: (trx: Transaction<Database>) => Promise<T>,
 ): Promise<T | Response> {
   const raw = form.get(SUBMISSION_KEY_FIELD);
-  const key = typeof raw === "string" && KEY_PATTERN.test(raw) ? raw : null;
+  const key = isId(raw) ? raw : null;
   if (key) {
     const first = await recorded(userId, key);
     if (first) return answerFor(first, formName);

@@ -9,7 +9,7 @@ import {
   refundRateLimit,
   resetRateLimit,
   type RateLimit,
-} from "./rate-limit.server";
+} from "./rate-limits.server";
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;

@@ -5,7 +5,7 @@ import { call, post } from "#tests/route-helpers";
 import * as remove from "#app/routes/contacts.$contactId.delete";
 import * as edit from "#app/routes/contacts.$contactId.edit";
 import * as create from "#app/routes/contacts.new";
-import { newSubmissionKey, purgeSubmissions, SUBMISSION_TTL_MS } from "./submissions.server";
+import { newSubmissionKey, purgeSubmissions, SUBMISSION_TTL_MS } from "./submission-keys.server";
 
 const contactCount = async (ownerId: string) =>
   (await db.selectFrom("contacts").select("id").where("owner_id", "=", ownerId).execute()).length;

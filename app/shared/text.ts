@@ -1,0 +1,30 @@
+// Text rules shared by every part of the app, server and browser alike.
+
+/**
+ * NFC, then lower case: 'ÖLMEZ' and 'ölmez' fold alike. Neither database
+ * folds the same way as the other, so the app stores folded copies (unique
+ * emails, the search column) and folds what it compares with them
+ * (docs/decisions/0003).
+ */
+export function fold(text: string): string {
+  return text.normalize("NFC").toLowerCase();
+}
+
+/** An email as its case-insensitive unique index compares it. */
+export const emailKey = fold;
+
+/* eslint-disable no-control-regex -- these patterns exist to find control characters */
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROL_BUT_NEWLINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const CONTROL_ALL = /[\u0000-\u001f\u007f]/g;
+/* eslint-enable no-control-regex */
+
+/** `text` holds a C0 control character or DEL (tab and newlines count, unless `newlines` allows them). */
+export function hasControlChars(text: string, { newlines = false } = {}): boolean {
+  return (newlines ? CONTROL_BUT_NEWLINES : CONTROL).test(text);
+}
+
+/** `text` with every control character (tab and newlines included) replaced by `by`. */
+export function replaceControlChars(text: string, by = ""): string {
+  return text.replace(CONTROL_ALL, by);
+}
