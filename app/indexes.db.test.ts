@@ -1,6 +1,6 @@
 import { sql, type Compilable, type Kysely } from "kysely";
 import { describe, expect, it } from "vitest";
-import { bitmapScansOnly, candidateQuery, gatherQuery, pageQuery, walkQuery } from "#app/contacts/contacts.server";
+import { bitmapScansOnly, candidateQuery, gatherQuery, pageQuery, walkQuery } from "#app/contacts/contact-list.server";
 import { searchFilter } from "#app/contacts/search";
 import { SQLITE_FTS_TRIGGERS } from "#app/contacts/search-index.server";
 import { purgeRateLimitsQuery } from "#app/rate-limits/rate-limits.server";

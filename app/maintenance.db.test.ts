@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "#app/db.server";
 import { createTestContact, createTestUser } from "#tests/factories";
-import { deleteContact, PURGE_AFTER_MS } from "./contacts/contacts.server";
+import { deleteContact, PURGE_AFTER_MS } from "./contacts/trash.server";
 import { runMaintenance } from "./maintenance.server";
 
 describe(`maintenance (${process.env.TEST_DIALECT})`, () => {

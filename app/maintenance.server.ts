@@ -1,5 +1,5 @@
 import { purgeExpiredSessions } from "#app/auth/session.server";
-import { purgeDeletedContacts } from "#app/contacts/contacts.server";
+import { purgeDeletedContacts } from "#app/contacts/trash.server";
 import { purgeRateLimits } from "#app/rate-limits/rate-limits.server";
 import { purgeSubmissions } from "#app/submissions/submission-keys.server";
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { verifyLogin } from "#app/auth/users.server";
 import { emailKey } from "#app/shared/text";
 import { ContactFormSchema } from "#app/contacts/contact-schema";
-import { listContacts } from "#app/contacts/contacts.server";
+import { listContacts } from "#app/contacts/contact-list.server";
 import { searchText } from "#app/contacts/search";
 import { createTestContact, TEST_PASSWORD, uniqueEmail } from "#tests/factories";
 import { db } from "#app/db.server";

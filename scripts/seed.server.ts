@@ -1,13 +1,11 @@
-import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import { SignupSchema } from "#app/auth/auth-schema";
 import { newPasswordProblem } from "#app/auth/password-rules.server";
-import { createUser, verifyLogin, type User } from "#app/auth/users.server";
-import { emailKey } from "#app/shared/text";
-import { searchText } from "#app/contacts/search";
+import { createUser, userExists, verifyLogin, type User } from "#app/auth/users.server";
+import { blankContact } from "#app/contacts/contact-fields";
+import { contactEmailKeys, insertContacts } from "#app/contacts/contacts.server";
 import { bulkLoad } from "#app/contacts/search-index.server";
 import { db, dialect } from "#app/db.server";
-import type { NewContactRow } from "#db/schema";
 import { DEFAULT_SEED, MAX_SEED_INDEX, nextSeedIndex, seedContact, seedCreatedAt, seedNumber } from "./seed-data";
 
 /** From this many contacts on, the search index is rebuilt once after the load instead of kept live. */
@@ -41,8 +39,7 @@ export async function seedAccount(email: string, password: string): Promise<Seed
   const { email: address } = SignupSchema.parse({ email, password });
   const user = await verifyLogin(address, password);
   if (user) return { ok: true, user, created: false };
-  const exists = await db.selectFrom("users").select("id").where("email_key", "=", emailKey(address)).executeTakeFirst();
-  if (exists) return { ok: false, message: `${address} already has an account and that is not its password; nothing was written.` };
+  if (await userExists(address)) return { ok: false, message: `${address} already has an account and that is not its password; nothing was written.` };
   const created = await createUser(address, password);
   if (!created.ok) return { ok: false, message: `${address} was signed up meanwhile; run again to reuse it.` };
   return { ok: true, user: created.user, created: true };
@@ -51,13 +48,6 @@ export async function seedAccount(email: string, password: string): Promise<Seed
 /** How far back creation dates go: three years before `now`. */
 export const SPREAD_MS = 3 * 365.25 * 24 * 60 * 60 * 1000;
 export const DEFAULT_BATCH = 10_000;
-
-// The same eleven columns createContact writes (contacts.server.ts columnsFor
-// plus id, owner and dates); version and deleted_at keep their defaults.
-const COLUMNS = 11;
-// Bind parameters one statement may carry: SQLite's SQLITE_MAX_VARIABLE_NUMBER
-// (32,766) and Postgres's wire protocol (65,535).
-const MAX_PARAMETERS = { sqlite: 32_766, postgres: 65_535 } as const;
 
 export interface SeedContactsOptions {
   count: number;
@@ -93,8 +83,8 @@ export async function seedContacts(
   ownerId: string,
   { count, seed = DEFAULT_SEED, batchSize = DEFAULT_BATCH, now = Date.now(), rowsPerStatement, onProgress, onLoaded }: SeedContactsOptions,
 ): Promise<SeedContactsResult> {
-  const held = await db.selectFrom("contacts").select("email_key").where("owner_id", "=", ownerId).execute();
-  const firstNumber = nextSeedIndex(held.map((row) => row.email_key));
+  const held = await contactEmailKeys(ownerId);
+  const firstNumber = nextSeedIndex(held);
   if (firstNumber + count - 1 > MAX_SEED_INDEX) {
     throw new Error(`the account's addresses already use numbers up to ${firstNumber - 1}; ${count} more would pass ${MAX_SEED_INDEX}`);
   }
@@ -103,35 +93,16 @@ export async function seedContacts(
 
   const seedNo = seedNumber(seed);
   const from = now - SPREAD_MS;
-  const perStatement = Math.min(rowsPerStatement ?? Infinity, Math.floor(MAX_PARAMETERS[dialect] / COLUMNS));
   let previous = -Infinity;
-  const batch = (size: number): NewContactRow[] => {
-    const rows: NewContactRow[] = [];
-    // newId's 16 random bytes in base64url, drawn for the whole batch at
-    // once: one call per id would cost more than generating the contact.
-    const random = randomBytes(16 * size);
-    for (let k = 0; k < size; k++) {
+  const batch = (size: number) =>
+    Array.from({ length: size }, (_, k) => {
       const position = result.added + k;
-      const contact = seedContact(seedNo, firstNumber + position);
       // Strictly increasing, so the list's keyset pages see a clean order.
       const createdAt = Math.max(seedCreatedAt(seedNo, position, count, from, now), previous + 1);
       previous = createdAt;
-      rows.push({
-        id: random.toString("base64url", 16 * k, 16 * k + 16),
-        owner_id: ownerId,
-        name: contact.name,
-        email: contact.email,
-        email_key: emailKey(contact.email),
-        company: contact.company,
-        phone: contact.phone,
-        notes: contact.notes,
-        search: searchText(contact),
-        created_at: createdAt,
-        updated_at: createdAt,
-      });
-    }
-    return rows;
-  };
+      // Fields the generator makes no value for (a new one, say) stay blank.
+      return { ...blankContact(), ...seedContact(seedNo, firstNumber + position), createdAt };
+    });
 
   // Bulk mode for big loads: the search index is built once at the end, not
   // row by row. Small loads keep it live: while the triggers are off, a
@@ -142,13 +113,8 @@ export async function seedContacts(
   await withLoadCache(() =>
     load(async () => {
       while (result.added < count) {
-        const rows = batch(Math.min(batchSize, count - result.added));
-        await db.transaction().execute(async (trx) => {
-          for (let start = 0; start < rows.length; start += perStatement) {
-            await trx.insertInto("contacts").values(rows.slice(start, start + perStatement)).execute();
-          }
-        });
-        result.added += rows.length;
+        // One transaction a batch: a failure keeps the batches already committed.
+        result.added += await insertContacts(ownerId, batch(Math.min(batchSize, count - result.added)), { rowsPerStatement });
         onProgress?.(result.added, count);
       }
       onLoaded?.();

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createSession } from "#app/auth/session.server";
 import { createUser, type User } from "#app/auth/users.server";
+import { exampleContact } from "#app/contacts/contact-fields";
 import type { ContactInput } from "#app/contacts/contact-schema";
 import { createContact, type Contact } from "#app/contacts/contacts.server";
 
@@ -16,15 +17,9 @@ export async function createTestUser(email = uniqueEmail()): Promise<User> {
   return result.user;
 }
 
+/** A valid contact: every field's example value (app/contacts/contact-fields.ts), a unique email, and the overrides. */
 export function contactInput(overrides: Partial<ContactInput> = {}): ContactInput {
-  return {
-    name: "Ada Lovelace",
-    email: uniqueEmail("ada"),
-    company: "Analytical Engines",
-    phone: "+44 20 7946 0000",
-    notes: null,
-    ...overrides,
-  };
+  return { ...exampleContact(), email: uniqueEmail("ada"), ...overrides };
 }
 
 export async function createTestContact(ownerId: string, overrides: Partial<ContactInput> = {}): Promise<Contact> {

@@ -23,3 +23,12 @@ export const SignupSchema = z.object({
     .min(8, "Password must be at least 8 characters")
     .max(128, "Password must be at most 128 characters"),
 });
+
+/**
+ * The account page's forms, one intent each: sign out one session (by its
+ * id), or every session.
+ */
+export const AccountFormSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("revoke"), sessionId: z.string({ error: "No such session" }) }),
+  z.object({ intent: z.literal("revoke-all") }),
+]);

@@ -46,3 +46,9 @@ export async function verifyLogin(email: string, password: string): Promise<User
   }
   return (await verifyPassword(password, row.password_hash)) ? { id: row.id, email: row.email } : null;
 }
+
+/** Whether an account uses this email (in any case). */
+export async function userExists(email: string): Promise<boolean> {
+  const row = await db.selectFrom("users").select("id").where("email_key", "=", emailKey(email)).executeTakeFirst();
+  return row !== undefined;
+}

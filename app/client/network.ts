@@ -1,4 +1,4 @@
-import { isRouteErrorResponse } from "@remix-run/react";
+import { isRouteErrorResponse, useActionData, type ClientActionFunctionArgs, type ShouldRevalidateFunction } from "@remix-run/react";
 
 export const NETWORK_FAILURE = "Couldn't reach Cardfile. Your changes are kept — Try again.";
 
@@ -37,4 +37,28 @@ export function isNetworkError(error: unknown): boolean {
  */
 export function lostSubmission(actionResult: unknown): boolean {
   return typeof actionResult === "object" && actionResult !== null && "networkFailure" in actionResult;
+}
+
+// The browser half of the write-action kit (app/http/write-action.server.ts).
+// A write route exports these three as they are:
+//   export const clientAction = clientWriteAction;
+//   export const shouldRevalidate = revalidateUnlessLost;
+// and its component reads the action's answer with useWriteResult<typeof action>().
+
+/** A write route's clientAction: its server action, but a submission lost on the network keeps the form (keepFormOnNetworkFailure). */
+export const clientWriteAction = ({ serverAction }: ClientActionFunctionArgs) => keepFormOnNetworkFailure(serverAction);
+
+/** A write route's shouldRevalidate: no reload of the page's data after a lost submission (see lostSubmission). */
+export const revalidateUnlessLost: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) =>
+  !lostSubmission(actionResult) && defaultShouldRevalidate;
+
+/**
+ * The last answer of this route's action, split in two: `networkFailure`
+ * (the message, when the submission never got an answer) or `result` (what
+ * the server action answered: a form with errors, a conflict…).
+ */
+export function useWriteResult<Action extends (...args: never[]) => unknown>() {
+  const actionData: unknown = useActionData<Action>();
+  if (lostSubmission(actionData)) return { networkFailure: (actionData as { networkFailure: string }).networkFailure, result: undefined };
+  return { networkFailure: null, result: actionData as ReturnType<typeof useActionData<Action>> };
 }

@@ -6,10 +6,9 @@ type FieldProps = {
   hint?: string;
   autoFocus?: boolean;
   maxLength?: number;
-} & (
-  | { type: "text" | "email" | "tel" | "password"; autoComplete?: string }
-  | { type: "textarea"; autoComplete?: undefined }
-);
+  type: "text" | "email" | "tel" | "password" | "textarea";
+  autoComplete?: string;
+};
 
 /**
  * A labelled input with its error beside it. conform supplies name, id,

@@ -1,6 +1,6 @@
 /**
  * The hidden one-time key of a form that writes (see
- * app/http/submissions.server.ts): the loader makes one per render, and the
+ * app/submissions/submission-keys.server.ts): the loader makes one per render, and the
  * action answers a repeat of it with the first answer instead of writing twice.
  */
 export function SubmissionKey({ value }: { value: string }) {

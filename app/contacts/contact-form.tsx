@@ -3,18 +3,11 @@ import { Form } from "@remix-run/react";
 import { Field } from "#app/components/field";
 import { FormError, useSchemaForm } from "#app/components/form";
 import { SubmitButton } from "#app/components/submit-button";
-import { CONTACT_LIMITS, ContactFormSchema } from "./contact-schema";
+import { ContactFormSchema } from "./contact-schema";
 import { SubmissionKey } from "#app/components/submission-key";
 import { useDraft } from "#app/client/draft";
 import { useRef } from "react";
-
-export interface ContactFormValues {
-  name: string;
-  email: string;
-  company: string | null;
-  phone: string | null;
-  notes: string | null;
-}
+import { CONTACT_FIELD_NAMES, contactFields, type ContactFields } from "./contact-fields";
 
 /**
  * The create and edit form. Without JavaScript it is a plain POST form with
@@ -31,7 +24,7 @@ export function ContactForm({
   draftKey,
 }: {
   lastResult?: SubmissionResult<string[]> | null;
-  defaultValue?: ContactFormValues;
+  defaultValue?: ContactFields;
   submitLabel: string;
   submissionKey: string;
   /** the contact's version when editing: the save applies only if it is still current */
@@ -45,13 +38,10 @@ export function ContactForm({
   const draft = useDraft(formRef, draftKey, version === undefined ? { submissionKey } : { submissionKey, version: String(version) });
   const { form, fields, firstInvalid } = useSchemaForm(ContactFormSchema, {
     lastResult,
-    defaultValue: defaultValue && {
-      ...defaultValue,
-      company: defaultValue.company ?? "",
-      phone: defaultValue.phone ?? "",
-      notes: defaultValue.notes ?? "",
-    },
+    defaultValue: defaultValue && Object.fromEntries(CONTACT_FIELD_NAMES.map((name) => [name, defaultValue[name] ?? ""])),
   });
+  // A stale or missing version (edit form) is about the whole form, not a field.
+  const staleForm = lastResult?.error?.version?.[0];
 
   return (
     <Form method="post" {...getFormProps(form)} ref={formRef} onInput={draft.save} className="stack">
@@ -63,20 +53,26 @@ export function ContactForm({
           </button>
         </p>
       ) : null}
-      {networkFailure ? (
+      {networkFailure || staleForm ? (
         <p className="form-error" role="alert">
-          {networkFailure}
+          {networkFailure ?? staleForm}
         </p>
       ) : (
         <FormError form={form} />
       )}
       <SubmissionKey value={draft.hidden("submissionKey")!} />
       {version !== undefined ? <input type="hidden" name="version" value={draft.hidden("version")} /> : null}
-      <Field meta={fields.name} label="Name" type="text" autoComplete="off" maxLength={CONTACT_LIMITS.name} autoFocus={firstInvalid === "name"} />
-      <Field meta={fields.email} label="Email" type="email" autoComplete="off" maxLength={CONTACT_LIMITS.email} autoFocus={firstInvalid === "email"} />
-      <Field meta={fields.company} label="Company" type="text" autoComplete="off" maxLength={CONTACT_LIMITS.company} autoFocus={firstInvalid === "company"} />
-      <Field meta={fields.phone} label="Phone" type="tel" autoComplete="off" maxLength={CONTACT_LIMITS.phone} autoFocus={firstInvalid === "phone"} />
-      <Field meta={fields.notes} label="Notes" type="textarea" maxLength={CONTACT_LIMITS.notes} autoFocus={firstInvalid === "notes"} />
+      {contactFields.map((field) => (
+        <Field
+          key={field.name}
+          meta={fields[field.name]}
+          label={field.label}
+          type={field.input}
+          autoComplete={field.input === "textarea" ? undefined : "off"}
+          maxLength={field.max}
+          autoFocus={firstInvalid === field.name}
+        />
+      ))}
       <div className="actions">
         <SubmitButton pendingLabel="Saving…" className="primary">
           {submitLabel}

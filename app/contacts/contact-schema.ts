@@ -1,10 +1,13 @@
 import { hasControlChars } from "#app/shared/text";
 import { z } from "#app/zod";
+import { CONTACT_FIELDS, contactFields, type ContactFieldDescriptor, type ContactFieldName } from "./contact-fields";
 
-// One schema for the contact form: conform validates with it in the browser,
+export { CONTACT_LIMITS } from "./contact-fields";
+
+// The contact form's schemas, built from the field descriptors
+// (contact-fields.ts): conform validates with them in the browser,
 // parseWithZod on the server. Conform turns empty inputs into undefined, so
 // `required` messages come from the base type's `error`.
-
 
 function text(label: string, max: number, { multiline = false } = {}) {
   return z
@@ -17,6 +20,10 @@ function text(label: string, max: number, { multiline = false } = {}) {
     });
 }
 
+function requiredText(label: string, max: number) {
+  return z.string({ error: `${label} is required` }).trim().min(1, `${label} is required`).pipe(text(label, max));
+}
+
 /** An optional text field: blank (or only spaces) is stored as null. */
 function optionalText(label: string, max: number, options?: { multiline?: boolean }) {
   return text(label, max, options)
@@ -24,24 +31,60 @@ function optionalText(label: string, max: number, options?: { multiline?: boolea
     .transform((v) => (v ? v : null));
 }
 
-export const CONTACT_LIMITS = { name: 100, email: 255, company: 100, phone: 20, notes: 500 } as const;
+function email(label: string, max: number) {
+  return z
+    .string({ error: `${label} is required` })
+    .trim()
+    .max(max, `${label} must be at most ${max} characters`)
+    .email("Enter a valid email address, like ada@example.com");
+}
 
-export const ContactFormSchema = z.object({
-  name: z
-    .string({ error: "Name is required" })
-    .trim()
-    .min(1, "Name is required")
-    .pipe(text("Name", CONTACT_LIMITS.name)),
-  email: z
-    .string({ error: "Email is required" })
-    .trim()
-    .max(CONTACT_LIMITS.email, `Email must be at most ${CONTACT_LIMITS.email} characters`)
-    .email("Enter a valid email address, like ada@example.com"),
-  company: optionalText("Company", CONTACT_LIMITS.company),
-  phone: optionalText("Phone", CONTACT_LIMITS.phone),
-  notes: optionalText("Notes", CONTACT_LIMITS.notes, { multiline: true }),
-});
+function optionalEmail(label: string, max: number) {
+  return email(label, max)
+    .optional()
+    .transform((v) => v ?? null);
+}
+
+type SchemaOf<F> = F extends { input: "email"; required: true }
+  ? ReturnType<typeof email>
+  : F extends { input: "email" }
+    ? ReturnType<typeof optionalEmail>
+    : F extends { required: true }
+      ? ReturnType<typeof requiredText>
+      : ReturnType<typeof optionalText>;
+
+function schemaFor({ label, max, input, required }: ContactFieldDescriptor) {
+  if (input === "email") return required ? email(label, max) : optionalEmail(label, max);
+  return required ? requiredText(label, max) : optionalText(label, max, { multiline: input === "textarea" });
+}
+
+/** The new-contact form: one input per field. */
+export const ContactFormSchema = z.object(
+  Object.fromEntries(contactFields.map((field) => [field.name, schemaFor(field)])) as {
+    [K in ContactFieldName]: SchemaOf<(typeof CONTACT_FIELDS)[K]>;
+  },
+);
 
 export type ContactInput = z.output<typeof ContactFormSchema>;
 
+export const STALE_FORM_MESSAGE = "This form is out of date. Reload the page and make your changes again.";
+
+/**
+ * The edit form: the fields, and the hidden `version` the form was opened at
+ * (the save applies only while the contact is still at it: decision 0017).
+ * A missing or malformed version cannot prove the form is current.
+ */
+export const ContactEditSchema = ContactFormSchema.extend({
+  version: z
+    .string({ error: STALE_FORM_MESSAGE })
+    .regex(/^[1-9]\d{0,9}$/, STALE_FORM_MESSAGE)
+    .transform(Number),
+});
+
 export const DUPLICATE_EMAIL_MESSAGE = "You already have a contact with this email address";
+
+/**
+ * The delete and Undo forms: the list page they were sent from, to go back
+ * to (listRedirect keeps it only if it is a list page on this site).
+ */
+export const ReturnToFormSchema = z.object({ returnTo: z.string().optional() });

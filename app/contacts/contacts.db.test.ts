@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { db } from "#app/db.server";
 import { contactInput, createTestContact, createTestUser, uniqueEmail } from "#tests/factories";
-import { createContact, deleteContact, getContact, listContacts, PAGE_SIZE, updateContact } from "./contacts.server";
+import { createContact, getContact, updateContact } from "./contacts.server";
+import { listContacts, PAGE_SIZE } from "./contact-list.server";
+import { deleteContact } from "./trash.server";
 
 // One body, two databases: this file runs in the sqlite and postgres suites.
 describe(`contacts domain (${process.env.TEST_DIALECT})`, () => {

@@ -10,13 +10,14 @@
 // the index. See docs/decisions/0003 and 0019.
 
 import { fold, replaceControlChars } from "#app/shared/text";
+import { SEARCHABLE_FIELD_NAMES, type ContactFields, type SearchableFieldName } from "./contact-fields";
 
 /**
- * The `search` column: the folded fields, one per line (a query has no
+ * The `search` column: the folded searchable fields (contact-fields.ts), one per line (a query has no
  * newline, so a match never spans two), with their word starts marked.
  */
-export function searchText(fields: { name: string; email: string; company: string | null }): string {
-  return markWords(fold([fields.name, fields.email, fields.company ?? ""].join("\n")));
+export function searchText(fields: Pick<ContactFields, SearchableFieldName>): string {
+  return markWords(fold(SEARCHABLE_FIELD_NAMES.map((name) => fields[name] ?? "").join("\n")));
 }
 
 /** A query as typed in the box, made safe: no control characters, trimmed, bounded. */

@@ -1,17 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { db } from "#app/db.server";
 import { contactInput, createTestContact, createTestUser, uniqueEmail } from "#tests/factories";
-import {
-  createContact,
-  deleteContact,
-  getContact,
-  listContacts,
-  purgeDeletedContacts,
-  PURGE_AFTER_MS,
-  restoreContact,
-  UNDO_WINDOW_MS,
-  updateContact,
-} from "./contacts.server";
+import { createContact, getContact, updateContact } from "./contacts.server";
+import { listContacts } from "./contact-list.server";
+import { deleteContact, purgeDeletedContacts, PURGE_AFTER_MS, restoreContact, UNDO_WINDOW_MS } from "./trash.server";
 
 // Soft delete, undo and purge (docs/decisions/0015-soft-delete-and-undo.md),
 // on both databases. Time is injected (`now`) rather than faked: the purge is

@@ -31,6 +31,8 @@ export const RATE_LIMITS = {
   signupsPerAddress: { name: "signups-ip", windowMs: 60 * MINUTE, max: 10, message: "Too many sign-ups from your network." },
   /** contact creates, edits and deletes per user */
   contactWritesPerUser: { name: "contact-writes-user", windowMs: MINUTE, max: 60, message: "You are changing contacts too quickly." },
+  /** changes on the account page (signing sessions out) per user */
+  accountChangesPerUser: { name: "account-changes-user", windowMs: MINUTE, max: 30, message: "You are changing your account too quickly." },
 } as const satisfies Record<string, RateLimit>;
 
 // A window that began this long ago has ended, whatever its limit.

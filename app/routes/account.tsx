@@ -1,5 +1,5 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import {
   clearSessionCookie,
   listSessions,
@@ -12,11 +12,13 @@ import { GeneralErrorBoundary } from "#app/components/error-page";
 import { formatDate } from "#app/client/format";
 import { SubmitButton } from "#app/components/submit-button";
 import { redirectWithFlash } from "#app/http/flash.server";
-import { ID_PATTERN } from "#app/shared/ids";
 import { notFound } from "#app/http/responses.server";
-import { readForm } from "#app/http/form.server";
-import { newSubmissionKey, once } from "#app/submissions/submission-keys.server";
-import { SubmissionKey } from "#app/components/submission-key";
+import { writeAction, writeHeaders } from "#app/http/write-action.server";
+import { RATE_LIMITS } from "#app/rate-limits/rate-limits.server";
+import { AccountFormSchema } from "#app/auth/auth-schema";
+import { newSubmissionKey } from "#app/submissions/submission-keys.server";
+import { WriteForm } from "#app/components/write-form";
+import { clientWriteAction, revalidateUnlessLost, useWriteResult } from "#app/client/network";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -32,27 +34,29 @@ export async function loader({ request }: LoaderFunctionArgs) {
 // Plain POST forms, one intent each, so every button works without JavaScript.
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const form = await readForm(request);
-  const intent = form.get("intent");
-
-  // A repeat of a form's key (double tap, resubmit, retry after a lost answer)
-  // gets the first answer instead of "no such session".
-  if (intent === "revoke-all") {
-    return once(user.id, form, "account:revoke-all", async (trx) => {
-      const count = await revokeAllSessions(user.id, trx);
-      const ended = count === 1 ? "1 session" : `${count} sessions`;
-      return redirectWithFlash(request, "/login", `Signed out everywhere (${ended} ended).`, {
-        headers: { "Set-Cookie": clearSessionCookie(request) },
-      });
-    });
-  }
-
-  if (intent === "revoke") {
-    const sessionId = form.get("sessionId");
-    // Another user's session must look exactly like a missing one.
-    if (typeof sessionId !== "string" || !ID_PATTERN.test(sessionId)) notFound("No such session");
-    return once(user.id, form, `account:revoke:${sessionId}`, async (trx) => {
-      const revoked = await revokeSession(user.id, sessionId, request, trx);
+  return writeAction(
+    request,
+    {
+      userId: user.id,
+      schema: AccountFormSchema,
+      // A repeat of a form's key (double tap, resubmit, retry after a lost
+      // answer) gets the first answer instead of "no such session".
+      form: (intent) => (intent.intent === "revoke" ? `account:revoke:${intent.sessionId}` : "account:revoke-all"),
+      rateLimit: RATE_LIMITS.accountChangesPerUser,
+      // Another user's session (or none) must look exactly like a missing one.
+      beforeInvalid: (errors) => {
+        throw errors.intent ? data("Unknown intent", { status: 400 }) : notFound("No such session");
+      },
+    },
+    async (intent, { trx }) => {
+      if (intent.intent === "revoke-all") {
+        const count = await revokeAllSessions(user.id, trx);
+        const ended = count === 1 ? "1 session" : `${count} sessions`;
+        return redirectWithFlash(request, "/login", `Signed out everywhere (${ended} ended).`, {
+          headers: { "Set-Cookie": clearSessionCookie(request) },
+        });
+      }
+      const revoked = await revokeSession(user.id, intent.sessionId, request, trx);
       if (!revoked) notFound("No such session");
       if (revoked === "current") {
         return redirectWithFlash(request, "/login", "You have been signed out.", {
@@ -60,22 +64,31 @@ export async function action({ request }: ActionFunctionArgs) {
         });
       }
       return redirectWithFlash(request, "/account", "Signed out of 1 other session.");
-    });
-  }
-
-  throw data("Unknown intent", { status: 400 });
+    },
+  );
 }
+
+export const clientAction = clientWriteAction;
+export const shouldRevalidate = revalidateUnlessLost;
+export const headers = writeHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Account · Cardfile" }];
 
 export default function AccountPage() {
   const { email, sessions, revokeAllKey } = useLoaderData<typeof loader>();
+  const { networkFailure } = useWriteResult<typeof action>();
   return (
     <section className="narrow" aria-labelledby="account-title">
       <h1 id="account-title">Account</h1>
       <p>
         Signed in as <strong>{email}</strong>.
       </p>
+
+      {networkFailure ? (
+        <p className="form-error" role="alert">
+          {networkFailure}
+        </p>
+      ) : null}
 
       <h2 id="sessions-title">Where you are signed in</h2>
       <ul className="session-list" aria-labelledby="sessions-title">
@@ -88,25 +101,23 @@ export default function AccountPage() {
             <span className="session-meta">
               Signed in <time dateTime={session.createdAt}>{formatDate(session.createdAt)}</time>
             </span>
-            <Form method="post">
-              <SubmissionKey value={session.submissionKey} />
+            <WriteForm submissionKey={session.submissionKey}>
               <input type="hidden" name="intent" value="revoke" />
               <input type="hidden" name="sessionId" value={session.id} />
               <button type="submit" className="link-button" aria-label={`Sign out ${session.device}${session.current ? " (this device)" : ""}`}>
                 Sign out
               </button>
-            </Form>
+            </WriteForm>
           </li>
         ))}
       </ul>
 
-      <Form method="post" className="actions">
-        <SubmissionKey value={revokeAllKey} />
+      <WriteForm submissionKey={revokeAllKey} className="actions">
         <input type="hidden" name="intent" value="revoke-all" />
         <SubmitButton pendingLabel="Signing out…" className="danger">
           Sign out everywhere
         </SubmitButton>
-      </Form>
+      </WriteForm>
       <p className="hint">Ends every session, this one included. You will need to log in again.</p>
     </section>
   );

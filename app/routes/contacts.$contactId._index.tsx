@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "#app/auth/session.server";
+import { ContactFieldList } from "#app/contacts/contact-details";
 import { getContact } from "#app/contacts/contacts.server";
 import { GeneralErrorBoundary } from "#app/components/error-page";
 import { formatDate } from "#app/client/format";
@@ -30,16 +31,7 @@ export default function ContactPage() {
       </p>
       <h1 id="contact-title">{contact.name}</h1>
       <dl className="details">
-        <dt>Email</dt>
-        <dd>
-          <a href={`mailto:${contact.email}`}>{contact.email}</a>
-        </dd>
-        <dt>Company</dt>
-        <dd>{contact.company ?? <span className="none">—</span>}</dd>
-        <dt>Phone</dt>
-        <dd>{contact.phone ? <a href={`tel:${contact.phone}`}>{contact.phone}</a> : <span className="none">—</span>}</dd>
-        <dt>Notes</dt>
-        <dd className="notes">{contact.notes ?? <span className="none">—</span>}</dd>
+        <ContactFieldList contact={contact} />
         <dt>Added</dt>
         <dd>
           <time dateTime={contact.createdAt}>{formatDate(contact.createdAt)}</time>

@@ -1,24 +1,24 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import {
-  Form,
   Link,
   isRouteErrorResponse,
   useActionData,
   useLoaderData,
   type ClientActionFunctionArgs,
-  type ShouldRevalidateFunction,
 } from "@remix-run/react";
 import { requireUser } from "#app/auth/session.server";
-import { deleteContact, getContact } from "#app/contacts/contacts.server";
+import { getContact } from "#app/contacts/contacts.server";
+import { deleteContact } from "#app/contacts/trash.server";
 import { GeneralErrorBoundary } from "#app/components/error-page";
 import { SubmitButton } from "#app/components/submit-button";
 import { redirectWithFlash } from "#app/http/flash.server";
-import { consumeRateLimit, RATE_LIMITS, retryAfterHeaders, tooManyRequests } from "#app/rate-limits/rate-limits.server";
+import { RATE_LIMITS } from "#app/rate-limits/rate-limits.server";
+import { writeAction, writeHeaders } from "#app/http/write-action.server";
+import { ReturnToFormSchema } from "#app/contacts/contact-schema";
 import { notFound, requireIdParam } from "#app/http/responses.server";
-import { readForm } from "#app/http/form.server";
-import { newSubmissionKey, once } from "#app/submissions/submission-keys.server";
-import { SubmissionKey } from "#app/components/submission-key";
-import { keepFormOnNetworkFailure, lostSubmission } from "#app/client/network";
+import { newSubmissionKey } from "#app/submissions/submission-keys.server";
+import { WriteForm } from "#app/components/write-form";
+import { keepFormOnNetworkFailure, revalidateUnlessLost } from "#app/client/network";
 import { listRedirect } from "#app/http/redirect";
 import { ALREADY_DELETED, deleteProblem } from "#app/contacts/delete-outcome";
 
@@ -38,15 +38,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const id = requireIdParam(params.contactId);
-  const form = await readForm(request);
-  const limit = await consumeRateLimit(RATE_LIMITS.contactWritesPerUser, user.id);
-  if (limit.limited) return data({ error: limit.message }, tooManyRequests(limit));
-  // A repeat of this form's key (double tap, resubmit, retry) gets the first answer, not a 404.
-  return once(user.id, form, `contact:delete:${id}`, async (trx) => {
-    const deleted = await deleteContact(user.id, id, trx);
-    if (!deleted) notFound("No such contact");
-    return redirectWithFlash(request, listRedirect(form.get("returnTo")), { message: `Deleted ${deleted.name}.`, undoContactId: id });
-  });
+  return writeAction(
+    request,
+    {
+      userId: user.id,
+      schema: ReturnToFormSchema,
+      // A repeat gets the first answer, not a 404.
+      form: `contact:delete:${id}`,
+      rateLimit: RATE_LIMITS.contactWritesPerUser,
+      // Said beside the page's (or the list's) Delete button.
+      rateLimited: ({ message, init }) => data({ error: message }, init),
+    },
+    async ({ returnTo }, { trx }) => {
+      const deleted = await deleteContact(user.id, id, trx);
+      if (!deleted) notFound("No such contact");
+      return redirectWithFlash(request, listRedirect(returnTo), { message: `Deleted ${deleted.name}.`, undoContactId: id });
+    },
+  );
 }
 
 /**
@@ -63,10 +71,8 @@ export async function clientAction({ serverAction }: ClientActionFunctionArgs) {
   }
 }
 
-export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) =>
-  !lostSubmission(actionResult) && defaultShouldRevalidate;
-
-export const headers = retryAfterHeaders;
+export const shouldRevalidate = revalidateUnlessLost;
+export const headers = writeHeaders;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Delete ${data.contact.name}? · Cardfile` : "Contact not found · Cardfile" },
@@ -82,13 +88,7 @@ export default function DeleteContactPage() {
       <p>
         {contact.name} ({contact.email}) will be removed from your contacts. You can undo this for 10 minutes.
       </p>
-      {problem ? (
-        <p className="form-error" role="alert">
-          {problem}
-        </p>
-      ) : null}
-      <Form method="post" className="actions">
-        <SubmissionKey value={submissionKey} />
+      <WriteForm submissionKey={submissionKey} problem={problem} className="actions">
         <input type="hidden" name="returnTo" value={returnTo} />
         <SubmitButton pendingLabel="Deleting…" className="danger">
           Delete contact
@@ -96,7 +96,7 @@ export default function DeleteContactPage() {
         <Link to={`/contacts/${contact.id}`} className="button">
           Cancel
         </Link>
-      </Form>
+      </WriteForm>
     </section>
   );
 }

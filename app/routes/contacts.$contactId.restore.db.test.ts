@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "#app/db.server";
 import { createTestContact, signedInUser, uniqueEmail } from "#tests/factories";
 import { call, cookieFrom, get, post, type Outcome } from "#tests/route-helpers";
-import { UNDO_WINDOW_MS } from "#app/contacts/contacts.server";
+import { UNDO_WINDOW_MS } from "#app/contacts/trash.server";
 import * as root from "#app/root";
 import * as list from "./contacts._index";
 import * as detail from "./contacts.$contactId._index";

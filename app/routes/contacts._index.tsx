@@ -13,7 +13,8 @@ import {
 } from "@remix-run/react";
 import { useEffect, useRef, useState, type MouseEvent } from "react";
 import { requireUser } from "#app/auth/session.server";
-import { listContacts, type ContactSummary } from "#app/contacts/contacts.server";
+import type { ContactSummary } from "#app/contacts/contacts.server";
+import { listContacts } from "#app/contacts/contact-list.server";
 import { deleteProblem } from "#app/contacts/delete-outcome";
 import { isId, newId } from "#app/shared/ids";
 import { lostSubmission } from "#app/client/network";

@@ -1,10 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { consumeRateLimit, RATE_LIMITS } from "#app/rate-limits/rate-limits.server";
+import { deleteContact } from "#app/contacts/trash.server";
+import { consumeRateLimit, RATE_LIMITS, readRateLimit } from "#app/rate-limits/rate-limits.server";
+import { newSubmissionKey } from "#app/submissions/submission-keys.server";
 import { db } from "#app/db.server";
 import { createTestContact, createTestUser, signedInUser, TEST_PASSWORD, uniqueEmail } from "#tests/factories";
 import { call, post, randomIp } from "#tests/route-helpers";
 import * as remove from "./contacts.$contactId.delete";
 import * as edit from "./contacts.$contactId.edit";
+import * as restore from "./contacts.$contactId.restore";
 import * as create from "./contacts.new";
 import * as login from "./login";
 import * as signup from "./signup";
@@ -112,9 +115,9 @@ describe(`sign-up rate limit (${process.env.TEST_DIALECT})`, () => {
   });
 });
 
-describe(`contact write rate limit (${process.env.TEST_DIALECT})`, () => {
-  const typed = () => ({ name: "Katherine Johnson", email: uniqueEmail("kj"), company: "NASA", phone: "+1 757 555 0100", notes: "Orbits" });
+const typed = () => ({ name: "Katherine Johnson", email: uniqueEmail("kj"), company: "NASA", phone: "+1 757 555 0100", notes: "Orbits" });
 
+describe(`contact write rate limit (${process.env.TEST_DIALECT})`, () => {
   it("answers the 61st create in a minute with 429 and every typed value; other users are unaffected", async () => {
     const { user, cookie } = await signedInUser();
     for (let i = 0; i < 60; i++) expect((await call(create.action, post("/contacts/new", typed(), cookie))).status).toBe(303);
@@ -152,6 +155,49 @@ describe(`contact write rate limit (${process.env.TEST_DIALECT})`, () => {
 
     const row = await db.selectFrom("contacts").select("name").where("id", "=", contact.id).executeTakeFirstOrThrow();
     expect(row.name).toBe(contact.name);
+  });
+});
+
+describe(`a retry after a lost reply and the rate limit (${process.env.TEST_DIALECT})`, () => {
+  // The bug the hand-written write routes had: the limit was counted before
+  // the submission key was looked up, so the retry of an answered form got a
+  // 429 (its first answer was lost) and every replay spent a token.
+  it("gives a repeated, already answered submission its first answer once the minute's writes are used, spending none", async () => {
+    const { user, cookie } = await signedInUser();
+    const first = { ...typed(), submissionKey: newSubmissionKey() };
+    const answer = await call(create.action, post("/contacts/new", first, cookie));
+    expect(answer.status).toBe(303);
+    for (let i = 1; i < 60; i++) expect((await call(create.action, post("/contacts/new", typed(), cookie))).status).toBe(303);
+    const used = await readRateLimit(RATE_LIMITS.contactWritesPerUser, user.id);
+    expect(used).toBe(60);
+
+    for (let i = 0; i < 3; i++) {
+      const replay = await call(create.action, post("/contacts/new", first, cookie));
+      expect(replay.status).toBe(303);
+      expect(replay.location).toBe(answer.location);
+    }
+    expect(await readRateLimit(RATE_LIMITS.contactWritesPerUser, user.id)).toBe(used);
+    expect((await call(create.action, post("/contacts/new", typed(), cookie))).status).toBe(429);
+  });
+
+  it.each([
+    ["edit", (id: string) => `/contacts/${id}/edit`, edit.action, (version: number) => ({ ...typed(), version: String(version) })],
+    ["delete", (id: string) => `/contacts/${id}/delete`, remove.action, () => ({})],
+    ["restore", (id: string) => `/contacts/${id}/restore`, restore.action, () => ({})],
+  ] as const)("does the same for %s", async (_name, path, action, fields) => {
+    const { user, cookie } = await signedInUser();
+    const contact = await createTestContact(user.id);
+    if (action === restore.action) await deleteContact(user.id, contact.id);
+    const form = { ...fields(contact.version), submissionKey: newSubmissionKey() };
+    const params = { contactId: contact.id };
+    const answer = await call(action, post(path(contact.id), form, cookie), params);
+    expect(answer.status).toBe(303);
+    for (let i = 1; i < 60; i++) await consumeRateLimit(RATE_LIMITS.contactWritesPerUser, user.id);
+    const replay = await call(action, post(path(contact.id), form, cookie), params);
+    expect(replay.status).toBe(303);
+    expect(replay.location).toBe(answer.location);
+    expect(replay.headers.getSetCookie()).toEqual(answer.headers.getSetCookie());
+    expect(await readRateLimit(RATE_LIMITS.contactWritesPerUser, user.id)).toBe(60);
   });
 });
 

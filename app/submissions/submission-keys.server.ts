@@ -42,11 +42,29 @@ async function recorded(userId: string, key: string) {
     .executeTakeFirst();
 }
 
+/** The form's one-time key, if it carries a well-formed one. */
+export function submissionKeyOf(form: FormData): string | null {
+  const raw = form.get(SUBMISSION_KEY_FIELD);
+  return isId(raw) ? raw : null;
+}
+
+/**
+ * The first answer recorded for this key (a repeat: a double tap, a resubmit,
+ * a retry after a lost answer), or null when the key is new. A key recorded
+ * for another form is refused (a 400).
+ */
+export async function firstAnswer(userId: string, key: string | null, formName: string): Promise<Response | null> {
+  if (!key) return null;
+  const first = await recorded(userId, key);
+  return first ? answerFor(first, formName) : null;
+}
+
 /**
  * Runs `write` once per (user, key, form). `write` gets the transaction to do
  * its writes in and returns the action's answer: a redirect is recorded with
- * the write and replayed for repeats; anything else (a 400, a 409) rolls back
- * and leaves the key unused, so the user can fix the form and send it again.
+ * the write and replayed for repeats (see firstAnswer); anything else (a 400,
+ * a 409) rolls back and leaves the key unused, so the user can fix the form
+ * and send it again.
  *
  * Concurrent repeats: the claim is the first statement of the transaction, so
  * a second request with the same key waits on the primary key (Postgres) or
@@ -56,17 +74,10 @@ async function recorded(userId: string, key: string) {
  */
 export async function once<T>(
   userId: string,
-  form: FormData,
+  key: string | null,
   formName: string,
   write: (trx: Transaction<Database>) => Promise<T>,
 ): Promise<T | Response> {
-  const raw = form.get(SUBMISSION_KEY_FIELD);
-  const key = isId(raw) ? raw : null;
-  if (key) {
-    const first = await recorded(userId, key);
-    if (first) return answerFor(first, formName);
-  }
-
   try {
     return await db.transaction().execute(async (trx) => {
       if (key) {
@@ -97,8 +108,8 @@ export async function once<T>(
     if (error instanceof NotRecorded) return error.response as T;
     if (key && isUniqueViolation(error)) {
       // Another request with this key committed first: answer as it did.
-      const winner = await recorded(userId, key);
-      if (winner) return answerFor(winner, formName);
+      const winner = await firstAnswer(userId, key, formName);
+      if (winner) return winner;
     }
     throw error;
   }

@@ -1,0 +1,249 @@
+import { sql, type SelectQueryBuilder, type SqlBool } from "kysely";
+import { db, dialect } from "#app/db.server";
+import { SUMMARY_COLUMNS, toSummary, type ContactSummary, type SummaryRow } from "./contacts.server";
+import { decodeCursor, encodeCursor, type Cursor } from "./cursor";
+import { normalizeQuery, searchFilter, trigramMatch, type SearchFilter } from "./search";
+
+// The contacts table, part 2 of 3: the list, newest first, a page at a time
+// (keyset pagination, cursor.ts), and its search, with a plan chosen per
+// query (decision 0019). The only code that lists contacts.
+
+export const PAGE_SIZE = 50;
+
+export interface ContactPage {
+  contacts: ContactSummary[];
+  /** cursor for the "Older" link, or null on the last page */
+  older: string | null;
+  /** cursor for the "Newer" link, or null on the first page */
+  newer: string | null;
+}
+
+/**
+ * One page of the owner's contacts, newest first, optionally filtered by a
+ * search of name, email and company, ignoring case (search.ts: three or more
+ * characters anywhere, one or two at a word start). `cursor` comes from the
+ * URL as is: a malformed one reads the first page.
+ */
+export async function listContacts(
+  ownerId: string,
+  { q, cursor: rawCursor }: { q?: string | null; cursor?: string | null } = {},
+): Promise<ContactPage> {
+  const query = normalizeQuery(q ?? null);
+  const cursor = decodeCursor(rawCursor ?? null);
+  const rows = await pageRows(ownerId, query, cursor);
+  if (cursor?.direction === "newer" && rows.length === 0) {
+    // Everything newer has gone (deleted): the first page is the right answer.
+    return listContacts(ownerId, { q: query });
+  }
+
+  const hasMore = rows.length > PAGE_SIZE;
+  const page = rows.slice(0, PAGE_SIZE);
+  if (cursor?.direction === "newer") page.reverse();
+  const first = page[0];
+  const last = page[page.length - 1];
+
+  const hasOlder = cursor?.direction === "newer" ? true : hasMore;
+  const hasNewer = cursor?.direction === "newer" ? hasMore : cursor !== null;
+  return {
+    contacts: page.map(toSummary),
+    older: hasOlder && last ? encodeCursor({ direction: "older", createdAt: last.created_at, id: last.id }) : null,
+    newer: hasNewer && first ? encodeCursor({ direction: "newer", createdAt: first.created_at, id: first.id }) : null,
+  };
+}
+
+/** The summary columns, qualified: some plans join another table. */
+const SUMMARY_SELECTION = SUMMARY_COLUMNS.map((column) => `contacts.${column}` as const);
+
+/**
+ * Where the plans below switch (tests lower them to reach every plan with
+ * little data). The numbers are measured: see decision 0019.
+ */
+export const SEARCH_PLAN = {
+  /** Plan 1 fetches and sorts at most this many candidates from the index (SQLite). */
+  gatherLimit: 2000,
+  /** Plan 2 reads at most this many contacts of the list. */
+  walkLimit: 10_000,
+};
+
+/**
+ * The rows behind one page: up to PAGE_SIZE + 1 (one more says there are
+ * more), in the cursor's direction. A search chooses its plan per query,
+ * because no single plan is fast for every term (decision 0019):
+ *
+ * 1. Rare term: ask the search index for its candidates, fetch them, check
+ *    them, sort them. (Walking the list would read every contact.)
+ * 2. Common term: walk the list from the cursor, check each contact, stop at
+ *    a full page. (Sorting every candidate would cost more.) At most
+ *    SEARCH_PLAN.walkLimit contacts, then:
+ * 3. the rest of the page comes from the index's candidates past where the
+ *    walk stopped, sorted: a term that is common, but not among the newest.
+ *
+ * SQLite tries plan 1 first: FTS5 streams candidates, so asking for up to
+ * gatherLimit + 1 of them costs about a millisecond, and decides. Postgres
+ * starts with plan 2: a GIN scan reads every posting of every trigram before
+ * it returns a row, tens of milliseconds for a common term. Every plan
+ * applies the plain scan's conditions (pageQuery) to every row it reads, so
+ * it returns exactly what the plain scan would.
+ */
+async function pageRows(ownerId: string, query: string, cursor: Cursor | null): Promise<SummaryRow[]> {
+  const filter = searchFilter(query);
+  if (!filter) return pageQuery(ownerId, query, cursor).execute();
+  return dialect === "sqlite" ? sqliteSearchRows(ownerId, filter, cursor) : postgresSearchRows(ownerId, filter, cursor);
+}
+
+async function sqliteSearchRows(ownerId: string, filter: SearchFilter, cursor: Cursor | null): Promise<SummaryRow[]> {
+  const found = await candidateQuery(filter, SEARCH_PLAN.gatherLimit + 1).execute();
+  if (found.length === 0) return [];
+  if (found.length <= SEARCH_PLAN.gatherLimit) {
+    return gatherQuery(ownerId, filter, cursor, PAGE_SIZE + 1, found.map((row) => row.rowid)).execute();
+  }
+  // Where the walk stops is a key, found first: a contact added or deleted
+  // meanwhile cannot make the walk and the rest overlap or leave a gap.
+  const stop = await walkStop(ownerId, cursor);
+  const walked = await walkQuery(ownerId, filter, cursor, stop).execute();
+  if (stop === undefined || walked.length > PAGE_SIZE) return walked;
+  const rest = await gatherQuery(ownerId, filter, beyond(stop, cursor), PAGE_SIZE + 1 - walked.length).execute();
+  return [...walked, ...rest];
+}
+
+async function postgresSearchRows(ownerId: string, filter: SearchFilter, cursor: Cursor | null): Promise<SummaryRow[]> {
+  // One snapshot for the walk, where it stopped and the rest: no overlap and
+  // no gap, whatever is added or deleted meanwhile. The walk usually fills
+  // the page, so where it stopped is looked up only when it did not.
+  return db
+    .transaction()
+    .setIsolationLevel("repeatable read")
+    .execute(async (trx) => {
+      const walked = await walkQuery(ownerId, filter, cursor, undefined, trx).execute();
+      if (walked.length > PAGE_SIZE) return walked;
+      const stop = await walkStop(ownerId, cursor, trx);
+      if (stop === undefined) return walked;
+      await bitmapScansOnly(trx);
+      const rest = await gatherQuery(ownerId, filter, beyond(stop, cursor), PAGE_SIZE + 1 - walked.length, undefined, trx).execute();
+      return [...walked, ...rest];
+    });
+}
+
+/**
+ * The plain scan behind one page: walk the owner's live contacts along the
+ * list index from the cursor, check each against the query, stop after
+ * PAGE_SIZE + 1. The list, plan 2 on SQLite, and the reference that every
+ * plan must agree with. Exported, like the other plans' queries, so that
+ * tests can check their plans.
+ */
+export function pageQuery(ownerId: string, query: string | SearchFilter | null, cursor: Cursor | null) {
+  const filter = typeof query === "string" ? searchFilter(query) : query;
+  const scoped = ofOwner(db.selectFrom("contacts").select(SUMMARY_SELECTION), ownerId, cursor);
+  return inPageOrder(filter ? matching(scoped, filter) : scoped, cursor, PAGE_SIZE + 1);
+}
+
+/**
+ * SQLite's search index: up to `limit` rowids whose `search` holds every
+ * trigram of the query, of any owner, deleted ones too; a superset of the
+ * matches (detail=none cannot tell whether the trigrams are adjacent).
+ */
+export function candidateQuery(filter: SearchFilter, limit: number) {
+  return db
+    .selectFrom(sql<{ rowid: number }>`contacts_fts`.as("contacts_fts"))
+    .select(sql<number>`rowid`.as("rowid"))
+    .where(sql<SqlBool>`contacts_fts match ${trigramMatch(filter.indexed)}`)
+    .limit(limit);
+}
+
+/**
+ * Plan 2: up to PAGE_SIZE + 1 matches, walking the list from the cursor. On
+ * SQLite no further than `stop` (from walkStop). On Postgres the walk is a
+ * subquery with its own LIMIT: the planner cannot push the filter into it,
+ * so it reads the list index in order, and only as far as it must.
+ */
+export function walkQuery(ownerId: string, filter: SearchFilter, cursor: Cursor | null, stop?: { created_at: number; id: string }, executor = db) {
+  if (dialect === "sqlite") {
+    return pageQuery(ownerId, filter, cursor).$if(stop !== undefined, (qb) =>
+      qb.where(keyCompared(stop!, cursor?.direction === "newer" ? "<=" : ">=")),
+    );
+  }
+  const newest = inPageOrder(
+    ofOwner(executor.selectFrom("contacts").select([...SUMMARY_SELECTION, "contacts.search"]), ownerId, cursor),
+    cursor,
+    SEARCH_PLAN.walkLimit,
+  );
+  return inPageOrder(matching(executor.selectFrom(newest.as("contacts")).select(SUMMARY_SELECTION), filter), cursor, PAGE_SIZE + 1);
+}
+
+/**
+ * Plans 1 and 3: up to `limit` matches among the index's candidates past the
+ * cursor, sorted. On SQLite, the given candidates or else all of FTS5's; a
+ * CROSS JOIN makes SQLite read them first, not walk the list index. On
+ * Postgres, run it after bitmapScansOnly, so that the GIN index serves it.
+ */
+export function gatherQuery(ownerId: string, filter: SearchFilter, cursor: Cursor | null, limit: number, candidates?: number[], executor = db) {
+  if (dialect === "sqlite" && candidates) {
+    const given = executor
+      .selectFrom(sql<{ value: number }>`json_each(${JSON.stringify(candidates)})`.as("candidate"))
+      .crossJoin("contacts")
+      .where(sql<SqlBool>`contacts.rowid = candidate.value`)
+      .select(SUMMARY_SELECTION);
+    return inPageOrder(matching(ofOwner(given, ownerId, cursor), filter), cursor, limit);
+  }
+  if (dialect === "sqlite") {
+    const all = executor
+      .selectFrom(sql<{ rowid: number }>`contacts_fts`.as("contacts_fts"))
+      .crossJoin("contacts")
+      .where(sql<SqlBool>`contacts.rowid = contacts_fts.rowid and contacts_fts match ${trigramMatch(filter.indexed)}`)
+      .select(SUMMARY_SELECTION);
+    return inPageOrder(matching(ofOwner(all, ownerId, cursor), filter), cursor, limit);
+  }
+  // GIN reads every posting of every trigram it is given, so it is given the
+  // longest pieces of the query only: an address's "example" is in nearly
+  // every row (34 ms with it, 0.3 ms without). The whole pattern then checks
+  // each row, written so that the planner does not hand it to the index too.
+  const scoped = ofOwner(executor.selectFrom("contacts").select(SUMMARY_SELECTION), ownerId, cursor)
+    .where((eb) => eb.and(filter.narrow.map((piece) => sql<SqlBool>`contacts.search like ${piece} escape '\\'`)))
+    .where(sql<SqlBool>`(contacts.search || '') like ${filter.pattern} escape '\\'`);
+  return inPageOrder(scoped, cursor, limit);
+}
+
+/**
+ * For the rest of Postgres transaction `trx`: bitmap scans only, i.e. the GIN
+ * index (or, for a small account, its own index). Left alone, the planner's
+ * estimates for a term found only in old rows send it walking the list
+ * through every newer contact: 500 ms at 1,000,000 (decision 0019).
+ */
+export async function bitmapScansOnly(trx: typeof db): Promise<void> {
+  await sql`select set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)`.execute(trx);
+}
+
+/** The key of the walkLimit-th contact from the cursor, where plan 2 stops; none if the list ends first. */
+function walkStop(ownerId: string, cursor: Cursor | null, executor = db) {
+  const keys = ofOwner(executor.selectFrom("contacts").select(["contacts.created_at", "contacts.id"]), ownerId, cursor);
+  return inPageOrder(keys, cursor, 1).offset(SEARCH_PLAN.walkLimit - 1).executeTakeFirst();
+}
+
+/** A cursor that continues past `stop`, in the direction of `cursor`. */
+function beyond(stop: { created_at: number; id: string }, cursor: Cursor | null): Cursor {
+  return { direction: cursor?.direction ?? "older", createdAt: stop.created_at, id: stop.id };
+}
+
+/** The owner's live contacts past the cursor. */
+function ofOwner<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>, ownerId: string, cursor: Cursor | null) {
+  return qb
+    .where(sql<SqlBool>`contacts.owner_id = ${ownerId}`)
+    .where(sql<SqlBool>`contacts.deleted_at is null`)
+    .$if(cursor !== null, (qb) => qb.where(keyCompared({ created_at: cursor!.createdAt, id: cursor!.id }, cursor!.direction === "newer" ? ">" : "<")));
+}
+
+/** The contacts that match the query (search.ts says how). */
+function matching<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>, filter: SearchFilter) {
+  return qb.where(sql<SqlBool>`contacts.search like ${filter.pattern} escape '\\'`);
+}
+
+/** Newest first (oldest first when reading "newer" from a cursor), at most `limit`. */
+function inPageOrder<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>, cursor: Cursor | null, limit: number) {
+  const direction = cursor?.direction === "newer" ? "asc" : "desc";
+  return qb.orderBy(sql`contacts.created_at`, direction).orderBy(sql`contacts.id`, direction).limit(limit);
+}
+
+/** (created_at, id), the list's order, compared with a row's. */
+function keyCompared(key: { created_at: number; id: string }, operator: "<" | ">" | "<=" | ">=") {
+  return sql<SqlBool>`(contacts.created_at, contacts.id) ${sql.raw(operator)} (${key.created_at}, ${key.id})`;
+}

@@ -1,0 +1,102 @@
+import type { SubmissionResult } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import { data } from "@remix-run/node";
+import type { Transaction } from "kysely";
+import type { z } from "zod";
+import type { Database } from "#db/schema";
+import { readForm } from "#app/http/form.server";
+import { consumeRateLimit, retryAfterHeaders, tooManyRequests, type RateLimit } from "#app/rate-limits/rate-limits.server";
+import { firstAnswer, once, submissionKeyOf } from "#app/submissions/submission-keys.server";
+
+// The one way a form that writes is answered (docs/decisions/0025). A write
+// route's action is its guard and one call of writeAction:
+//
+//   const user = await requireUser(request);
+//   return writeAction(request, { userId: user.id, schema, form: "contact:create", rateLimit }, async (value, { trx, reject }) => …);
+//
+// and writeAction does the rest, in this order, for every write:
+//   1. read the body (a broken one is a 400, never a 500)            readForm
+//   2. parse it with the form's one zod schema, hidden fields too    400 with the errors
+//   3. replay the first answer if this submission key has one        a retry after a lost reply gets it
+//   4. count the write against its rate limit                        429 with the form and every typed value
+//   5. run the write in a transaction that also claims the key,
+//      and record its answer with the key if it is a redirect       exactly once
+// Parsing is pure (the same body parses the same way), so it comes before
+// the replay: the key's form name may depend on the parsed values.
+
+/** A refusal from the write: the form comes back with these errors (and every typed value), nothing is written. */
+export type Rejection<Extra extends object = object> = ReturnType<typeof data<SubmissionResult<string[]> & Extra>>;
+
+/** What a write may say about the form: errors next to fields, or above the form (""). */
+export interface FormErrors {
+  fieldErrors?: Record<string, string[]>;
+  formErrors?: string[];
+}
+
+export interface WriteContext {
+  /** the transaction the write's statements run in; it also holds the submission key's claim */
+  trx: Transaction<Database>;
+  /** refuse the write: `status` (409 for a rule such as a taken email), the errors, and anything else the page needs */
+  reject<Extra extends object = object>(status: number, errors?: FormErrors, extra?: Extra): Rejection<Extra>;
+}
+
+export interface WriteOptions<Schema extends z.ZodType, Refused> {
+  /** whose write this is: submission keys and the rate limit are per user */
+  userId: string;
+  /** the form's one schema (app/<domain>/*-schema.ts), hidden fields included */
+  schema: Schema;
+  /** the form's name for its submission key ("contact:update:<id>"): a key answers for one form only */
+  form: string | ((value: z.output<Schema>) => string);
+  /** the limit this write counts against */
+  rateLimit: RateLimit;
+  /**
+   * Runs before an invalid form is answered with 400, with the errors by
+   * field, and may throw another answer instead (a 404): a form for
+   * something that is not the user's must look missing, not invalid.
+   */
+  beforeInvalid?: (errors: Record<string, string[] | null>) => unknown;
+  /** The answer to a rate-limited write, when it is not the form (say, a redirect with a message). */
+  rateLimited?: (refusal: { message: string; init: ResponseInit; value: z.output<Schema> }) => Refused;
+}
+
+/**
+ * Answers a write form: see the steps above. `write` returns a redirect
+ * (recorded and replayed for repeats of the key) or `reject(…)` (rolled
+ * back; the key stays unused so the corrected form can be sent again). It
+ * may throw a 404 (notFound), which rolls back too.
+ */
+export async function writeAction<Schema extends z.ZodType, Answer extends Response | Rejection<object>, Refused = never>(
+  request: Request,
+  options: WriteOptions<Schema, Refused>,
+  write: (value: z.output<Schema>, context: WriteContext) => Promise<Answer>,
+): Promise<Answer | Response | Rejection | Refused> {
+  const form = await readForm(request);
+  const submission = parseWithZod(form, { schema: options.schema });
+  if (submission.status !== "success") {
+    await options.beforeInvalid?.(submission.error ?? {});
+    return data(submission.reply(), { status: 400 });
+  }
+  const value = submission.value as z.output<Schema>;
+  const formName = typeof options.form === "string" ? options.form : options.form(value);
+  const key = submissionKeyOf(form);
+
+  const first = await firstAnswer(options.userId, key, formName);
+  if (first) return first;
+
+  const limit = await consumeRateLimit(options.rateLimit, options.userId);
+  if (limit.limited) {
+    const init = tooManyRequests(limit);
+    if (options.rateLimited) return options.rateLimited({ message: limit.message, init, value });
+    return data(submission.reply({ formErrors: [limit.message] }), init);
+  }
+
+  const reject = <Extra extends object = object>(status: number, errors?: FormErrors, extra?: Extra) =>
+    data({ ...submission.reply(errors), ...(extra as Extra) }, { status });
+  return once(options.userId, key, formName, (trx) => write(value, { trx, reject }));
+}
+
+/**
+ * The `headers` export of every write route: without it Remix passes on
+ * only an action's Set-Cookie, and a 429's Retry-After would be lost.
+ */
+export const writeHeaders = retryAfterHeaders;
