@@ -10,10 +10,12 @@ import {
   type DatabaseConnection,
   type Driver,
 } from "kysely";
-import { data } from "@remix-run/node";
 import pg from "pg";
-import { config } from "#app/config.server";
 import type { Database } from "./schema";
+
+// The database layer: Kysely, its two dialects and their settings. It knows
+// nothing of the app or of HTTP; the app makes its one instance from its
+// configuration (app/db.server.ts) and decides what a failure means to a user.
 
 export type Dialect = "sqlite" | "postgres";
 
