@@ -1,4 +1,3 @@
-import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext, HandleDataRequestFunction, HandleErrorFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
@@ -7,7 +6,7 @@ import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "#app/components/nonce";
 import { RequestIdContext } from "#app/components/request-id";
 import { logServerError } from "#app/http/errors.server";
-import { ABORT_DELAY, etagOf, matches, renderDocument } from "#app/http/render.server";
+import { ABORT_DELAY, bodyEndLastStream, etagOf, matches, renderDocument } from "#app/http/render.server";
 import { RETRY_AFTER_SECONDS } from "#app/http/responses.server";
 import "#app/http/load-context";
 import { db } from "#app/db.server";
@@ -87,7 +86,8 @@ export default function handleRequest(
       nonce,
       [waitForAll ? "onAllReady" : "onShellReady"]() {
         shellRendered = true;
-        const body = new PassThrough();
+        // </body></html> last: Remix's data scripts and React's late boundaries go inside the body.
+        const body = bodyEndLastStream();
         body.on("close", () => clearTimeout(timer));
         resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
         pipe(body);

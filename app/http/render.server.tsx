@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { PassThrough } from "node:stream";
+import { Transform } from "node:stream";
 import type { EntryContext } from "@remix-run/node";
 import type { ReactElement } from "react";
 import { renderToPipeableStream, renderToString } from "react-dom/server";
@@ -44,7 +44,7 @@ export async function renderDocument(app: ReactElement, remixContext: EntryConte
   const data = await readAll(stream);
   context.renderMeta = { ...context.renderMeta, streamCache: { 0: { result: { done: false, value: data } }, 1: { result: { done: true, value: "" } } } };
   const html = "<!DOCTYPE html>" + renderToString(app);
-  if (html.includes(DATA_CLOSED)) return Buffer.from(html) as Buffer<ArrayBuffer>;
+  if (html.includes(DATA_CLOSED)) return Buffer.from(bodyEndLast(html)) as Buffer<ArrayBuffer>;
 
   if (!warnedFallback) {
     warnedFallback = true;
@@ -81,7 +81,7 @@ function streamOf(text: string): ReadableStream<Uint8Array> {
 export function renderWhole(app: ReactElement, nonce: string | undefined): Promise<Buffer<ArrayBuffer>> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    const sink = new PassThrough();
+    const sink = bodyEndLastStream();
     sink.on("data", (chunk: Buffer) => chunks.push(chunk));
     sink.on("end", () => {
       clearTimeout(timer);
@@ -109,6 +109,56 @@ export function renderWhole(app: ReactElement, nonce: string | undefined): Promi
     });
     // Cleared once done: a pending timer would keep the whole render alive for ABORT_DELAY.
     timer = setTimeout(abort, ABORT_DELAY);
+  });
+}
+
+const BODY_END = "</body></html>";
+const BODY_END_BYTES = Buffer.from(BODY_END);
+
+// RemixServer renders Remix's data scripts (<StreamTransfer>) after the app,
+// that is after </html>, and React 18's streaming renderer writes the
+// boundaries it completes late after </html> too. Browsers move such markup
+// into the body, but it is invalid HTML ("Stray start tag script"). So the
+// document's </body></html> is written last instead: the markup after it is
+// moved before it, where the browser puts those scripts anyway. Hydration
+// does not change: React's client tree is the <html> element alone, and it
+// leaves nodes after the ones it knows at the end of <body> in place.
+// Neither text nor attributes can hold "</body></html>" unescaped (React
+// escapes "<"; Remix's scripts write it as \u003c), so its first occurrence is
+// the document's end. See docs/decisions/0028-what-outside-tools-found.md.
+
+/** The one-pass document with its </body></html> moved to the very end. */
+export function bodyEndLast(html: string): string {
+  const at = html.indexOf(BODY_END);
+  if (at === -1 || at + BODY_END.length === html.length) return html;
+  return html.slice(0, at) + html.slice(at + BODY_END.length) + BODY_END;
+}
+
+/**
+ * A pass-through for a streamed document that holds back its </body></html>
+ * and writes it when the stream ends, after whatever React streamed later.
+ */
+export function bodyEndLastStream(): Transform {
+  let held: Buffer = Buffer.alloc(0);
+  let found = false;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (found) return done(null, chunk);
+      const bytes = held.length > 0 ? Buffer.concat([held, chunk]) : chunk;
+      const at = bytes.indexOf(BODY_END_BYTES);
+      if (at !== -1) {
+        found = true;
+        held = Buffer.alloc(0);
+        return done(null, Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + BODY_END_BYTES.length)]));
+      }
+      // The end of this chunk may be the start of </body></html>: keep it for the next.
+      const keep = Math.min(bytes.length, BODY_END_BYTES.length - 1);
+      held = Buffer.from(bytes.subarray(bytes.length - keep));
+      done(null, bytes.subarray(0, bytes.length - keep));
+    },
+    flush(done) {
+      done(null, found ? BODY_END_BYTES : held);
+    },
   });
 }
 
