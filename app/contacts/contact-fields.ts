@@ -53,8 +53,8 @@ export const CONTACT_LIMITS = Object.fromEntries(contactFields.map((f) => [f.nam
 type RequiredName<K extends ContactFieldName> = (typeof CONTACT_FIELDS)[K] extends { required: true } ? K : never;
 
 /** A contact's field values as the app holds them: required fields are strings, optional ones may be null. */
-export type ContactFields = { [K in ContactFieldName as RequiredName<K>]: string } & {
-  [K in Exclude<ContactFieldName, RequiredName<ContactFieldName>>]: string | null;
+export type ContactFields = {
+  [K in ContactFieldName]: K extends RequiredName<K> ? string : string | null;
 };
 
 type NamesWith<Flag extends "listed" | "searchable"> = {

@@ -1,6 +1,7 @@
 import { parseWithZod } from "@conform-to/zod/v4";
-import { describe, expect, it } from "vitest";
-import { ContactFormSchema } from "./contact-schema";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import { blankContact, type ContactFields } from "./contact-fields";
+import { ContactEditSchema, ContactFormSchema, type ContactInput } from "./contact-schema";
 
 function parse(fields: Record<string, string>) {
   const form = new FormData();
@@ -17,7 +18,9 @@ describe("ContactFormSchema", () => {
   it("trims values and stores blank optional fields as null", () => {
     const s = parse({ name: "  Ada  ", email: " ada@example.com ", company: "   ", phone: "", notes: "" });
     expect(s.status).toBe("success");
+    // Every field but these two is blank, so null (a field added later too).
     expect(s.value).toEqual({
+      ...blankContact(),
       name: "Ada",
       email: "ada@example.com",
       company: null,
@@ -62,5 +65,23 @@ describe("ContactFormSchema", () => {
   it("normalises to NFC", () => {
     const s = parse({ name: "O\u0308skar", email: "a@b.co" });
     expect(s.value?.name).toBe("\u00d6skar");
+  });
+
+  it("parses to exactly the fields the descriptors describe", () => {
+    expectTypeOf<ContactInput>().toEqualTypeOf<ContactFields>();
+  });
+});
+
+describe("ContactEditSchema", () => {
+  const base = { name: "A", email: "a@b.co" };
+  it("takes the version the form was opened at", () => {
+    expect(ContactEditSchema.safeParse({ ...base, version: "7" }).data?.version).toBe(7);
+  });
+
+  it.each([undefined, "", "0", "-1", "1.5", "x", "12345678901"])("refuses version %j: the form cannot prove it is current", (version) => {
+    const result = ContactEditSchema.safeParse({ ...base, version });
+    expect(result.error?.issues.map((issue) => [issue.path.join("."), issue.message])).toEqual([
+      ["version", "This form is out of date. Reload the page and make your changes again."],
+    ]);
   });
 });
