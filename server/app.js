@@ -8,7 +8,7 @@ import express from "express";
 import { randomBytes } from "node:crypto";
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import { bodyProblem, crossOriginProblem, METHODS, plainPage, requestLineProblem, securityHeaders } from "./policy.js";
+import { bodyProblem, crossOriginProblem, METHODS, PAGE_METHODS, plainPage, postsNowhere, requestLineProblem, securityHeaders } from "./policy.js";
 import { remixHandler } from "./remix-adapter.js";
 
 /**
@@ -53,7 +53,9 @@ export function createApp({ build, trustProxy, buildDir }) {
 
   // Refused before anything reads the body or runs an action, in this order:
   // cross-origin writes (403); methods, targets and hosts the Remix adapter
-  // cannot turn into a URL (405/400); bodies too big or not forms (413/411/415).
+  // cannot turn into a URL (405/400); a POST to a page without an action
+  // (405); bodies too big or not forms (413/411/415).
+  const hasNoAction = postsNowhere(build.routes);
   app.use((req, res, next) => {
     const request = { method: req.method, origin: `${req.protocol}://${req.get("host")}`, header: (/** @type {string} */ n) => req.get(n) };
     if (crossOriginProblem(request)) {
@@ -70,6 +72,11 @@ export function createApp({ build, trustProxy, buildDir }) {
     if (line) {
       if (line[0] === 405) res.set("Allow", METHODS.join(", "));
       res.status(line[0]).type("html").send(plainPage(line[0], "Request refused", line[1]));
+      return;
+    }
+    if (req.method === "POST" && hasNoAction(req.originalUrl)) {
+      res.set("Allow", PAGE_METHODS.join(", "));
+      res.status(405).type("html").send(plainPage(405, "Method not allowed", "This address shows a page; it does not take forms."));
       return;
     }
     const body = bodyProblem(request);

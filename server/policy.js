@@ -1,13 +1,13 @@
 // @ts-check
 // What Cardfile's server lets through, decided from the request line and
 // headers alone, before Remix or any action sees the request: security
-// headers, cross-origin writes, request targets and hosts, body sizes and
-// types. Pure functions, unit-tested in tests/server.test.ts; server/app.js
-// applies them.
+// headers, cross-origin writes, request targets and hosts, POSTs to pages
+// that take none, body sizes and types. Pure functions, unit-tested in
+// tests/server.test.ts; server/app.js applies them.
+import { matchRoutes } from "@remix-run/react";
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 const FORM_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data"];
-const SHUTDOWN_GRACE_MS = 10_000;
 
 /** @param {string} nonce */
 export function contentSecurityPolicy(nonce) {
@@ -118,6 +118,59 @@ export function requestLineProblem(req) {
   }
   if (/[?&]_data(=|&|$)/.test(req.url)) return [400, "Unsupported request."];
   return null;
+}
+
+/** What a page that takes no POST allows (the Allow header of its 405). */
+export const PAGE_METHODS = ["GET", "HEAD"];
+
+/**
+ * For the build's routes, a function that tells whether a POST to a URL
+ * would reach a route without an action. Remix would answer it with a 405
+ * whose page (and data) carry its developer message ("You made a POST
+ * request to … but did not provide an `action` for route …") and no Allow
+ * header. The route is found as Remix finds it: the same matcher
+ * (React Router's matchRoutes, over the same tree), a `.data` request as the
+ * page it is for, and the action's target as Remix's getTargetMatch picks it
+ * (an index route only with a bare `?index`, else the deepest route with a
+ * path). An URL no route matches is left to Remix (the app's splat route
+ * answers 404). See docs/decisions/0028-what-outside-tools-found.md.
+ * @param {import("@remix-run/node").ServerBuild["routes"]} routes
+ * @returns {(url: string) => boolean}
+ */
+export function postsNowhere(routes) {
+  /** @typedef {{ id: string, path?: string, index?: boolean, caseSensitive?: boolean, children?: Tree[] }} Tree */
+  /** @param {string | undefined} parentId @returns {Tree[]} */
+  const childrenOf = (parentId) =>
+    Object.values(routes)
+      .filter((route) => route && route.parentId === parentId)
+      .map((route) => {
+        const node = /** @type {Tree} */ ({ id: route.id, path: route.path, index: route.index, caseSensitive: route.caseSensitive });
+        if (!route.index) node.children = childrenOf(route.id);
+        return node;
+      });
+  const tree = childrenOf(undefined);
+  return (url) => {
+    const { pathname, searchParams } = new URL(url, "http://cardfile.invalid");
+    const path = pathname.endsWith(".data") ? pathname.replace(/\.data$/, "").replace(/^\/_root$/, "/") : pathname;
+    // A path that cannot be decoded is Remix's to answer (and to warn about, once).
+    if (!decodable(path)) return false;
+    const matches = matchRoutes(/** @type {any} */ (tree), path);
+    const last = matches?.at(-1);
+    if (!matches || !last) return false;
+    const bareIndex = searchParams.getAll("index").some((value) => value === "");
+    const target = last.route.index && bareIndex ? last : matches.filter((match, i) => i === 0 || match.route.path).at(-1);
+    return typeof routes[/** @type {Tree} */ (target?.route).id]?.module.action !== "function";
+  };
+}
+
+/** @param {string} path */
+function decodable(path) {
+  try {
+    for (const segment of path.split("/")) decodeURIComponent(segment);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import express from "express";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listFiles } from "#server/app.js";
+import { postsNowhere } from "#server/policy.js";
 import { remixRequest } from "#server/remix-adapter.js";
 
 // The part of the server (server/remix-adapter.js) that turns Express's request into the Fetch Request
@@ -47,5 +48,41 @@ describe("listFiles", () => {
   it("lists build/client's public files as URL paths, without the hashed assets", () => {
     expect(listFiles("public", "assets")).toContain("/favicon.svg");
     expect(listFiles("public", "assets").every((url: string) => url.startsWith("/") && !url.startsWith("/assets/"))).toBe(true);
+  });
+});
+
+describe("postsNowhere", () => {
+  // The shape of the build's `routes` (flat routes, as Remix 2 makes them), with a splat route for unknown URLs.
+  const route = (id: string, path: string | undefined, { index = false, action = false } = {}) => ({
+    id,
+    parentId: id === "root" ? undefined : "root",
+    path,
+    index,
+    module: action ? { action: () => null } : {},
+  });
+  const routes = Object.fromEntries(
+    [
+      route("root", ""),
+      route("routes/_index", undefined, { index: true }),
+      route("routes/contacts._index", "contacts", { index: true }),
+      route("routes/contacts.new", "contacts/new", { action: true }),
+      route("routes/contacts.$contactId._index", "contacts/:contactId", { index: true }),
+      route("routes/contacts.$contactId.edit", "contacts/:contactId/edit", { action: true }),
+      route("routes/login", "login", { action: true }),
+      route("routes/$", "*", { action: true }),
+    ].map((r) => [r.id, r]),
+  ) as unknown as Parameters<typeof postsNowhere>[0];
+  const hasNoAction = postsNowhere(routes);
+
+  it("finds the pages without an action, as pages and as .data requests", () => {
+    for (const url of ["/", "/contacts", "/contacts/", "/contacts?q=a", "/contacts/AAAAAAAAAAAAAAAAAAAAAA", "/contacts.data", "/_root.data", "/contacts/AAAAAAAAAAAAAAAAAAAAAA.data", "/contacts?index"]) {
+      expect(hasNoAction(url), url).toBe(true);
+    }
+  });
+
+  it("lets through what reaches an action, the splat route's 404 included", () => {
+    for (const url of ["/contacts/new", "/contacts/new.data", "/contacts/new?index", "/contacts/AAAAAAAAAAAAAAAAAAAAAA/edit", "/login?redirectTo=%2Fcontacts", "/nope", "/contacts/a/b/c", "/nope.data", "/%E0%A4%A"]) {
+      expect(hasNoAction(url), url).toBe(false);
+    }
   });
 });

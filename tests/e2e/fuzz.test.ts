@@ -13,6 +13,7 @@ import { LoginSchema, SignupSchema } from "#app/auth/auth-schema";
 import { ContactFormSchema } from "#app/contacts/contact-schema";
 import { createDatabase } from "#db/database.server";
 import { migrateToLatest } from "#db/migrate";
+import { frameworkMessagesIn } from "./framework-messages";
 import { freePort, tail } from "./spawn-server";
 
 // A fuzz test for every loader and action of the production server: thousands
@@ -1590,6 +1591,9 @@ describe("fuzzing every loader and action of the production server", () => {
         if (sent.includes(leak.toLowerCase().replace(/"/g, "").trim())) continue;
         if (caseSensitive ? r.body.includes(leak) : r.body.toLowerCase().includes(leak.toLowerCase())) problem(r, `body contains ${JSON.stringify(leak)}`);
       }
+      // The framework's own words (decision 0028): its developer messages ("did not provide an `action`",
+      // "No route matches", "Unexpected Server Error") and stack traces, in any answer.
+      for (const message of frameworkMessagesIn(r.body)) if (!sent.includes(message.toLowerCase())) problem(r, `body contains the framework's ${message}`);
       if (r.contentType.includes("text/html")) {
         for (const payload of RAW_HTML_PAYLOADS) if (r.body.includes(payload)) problem(r, `unescaped ${JSON.stringify(payload)} in HTML`);
       }
