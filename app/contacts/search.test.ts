@@ -19,6 +19,19 @@ describe("search folding", () => {
     expect(normalizeQuery(null)).toBe("");
     expect(normalizeQuery("x".repeat(500))).toHaveLength(100);
   });
+
+  it("makes a query of control characters no query at all, and never ends in half a character", () => {
+    // ?q=%00 once echoed a raw NUL (box, title, label) while it searched for nothing.
+    for (const q of ["\u0000", "\u0000\u0001\u001f\u007f", " \t\r\n "]) {
+      expect(normalizeQuery(q), JSON.stringify(q)).toBe("");
+      expect(searchFilter(normalizeQuery(q))).toBeNull();
+    }
+    const cut = normalizeQuery("x".repeat(99) + "😀");
+    expect(cut).toBe("x".repeat(99));
+    expect(normalizeQuery("x".repeat(98) + " 😀")).toBe("x".repeat(98));
+    // What the box shows (the normalized query) searches the same when sent again.
+    for (const q of ["a\u0000b", "  Ada\u001b ", "x".repeat(99) + "😀", "\u007fZoë"]) expect(normalizeQuery(normalizeQuery(q))).toBe(normalizeQuery(q));
+  });
 });
 
 describe("word starts", () => {

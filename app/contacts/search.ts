@@ -22,7 +22,9 @@ export function searchText(fields: Pick<ContactFields, SearchableFieldName>): st
 
 /** A query as typed in the box, made safe: no control characters, trimmed, bounded. */
 export function normalizeQuery(q: string | null): string {
-  return replaceControlChars(q ?? "", " ").trim().slice(0, 100);
+  const bounded = replaceControlChars(q ?? "", " ").trim().slice(0, 100);
+  // Cut between the halves of a surrogate pair, it would end in half a character.
+  return bounded.replace(/[\uD800-\uDBFF]$/, "").trimEnd();
 }
 
 /** Folded queries shorter than this many characters (code points) match at word starts only. */

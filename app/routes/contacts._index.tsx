@@ -15,6 +15,7 @@ import { useEffect, useRef, useState, type MouseEvent } from "react";
 import { requireUser } from "#app/auth/session.server";
 import type { ContactSummary } from "#app/contacts/contacts.server";
 import { listContacts } from "#app/contacts/contact-list.server";
+import { normalizeQuery } from "#app/contacts/search";
 import { deleteProblem } from "#app/contacts/delete-outcome";
 import { isId, newId } from "#app/shared/ids";
 import { lostSubmission } from "#app/client/network";
@@ -26,7 +27,8 @@ import { formatDate } from "#app/client/format";
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const url = new URL(request.url);
-  const q = url.searchParams.get("q")?.trim() ?? "";
+  // The query as it is searched is the one echoed (box, title, labels): no control characters.
+  const q = normalizeQuery(url.searchParams.get("q"));
   const page = await listContacts(user.id, { q, cursor: url.searchParams.get("cursor") });
   return { q, ...page };
 }
