@@ -4,7 +4,7 @@ import type { ReactNode } from "react";
 import { Field } from "#app/components/field";
 import { FormError, useSchemaForm } from "#app/components/form";
 import { SubmitButton } from "#app/components/submit-button";
-import { LoginSchema, SignupSchema } from "./auth-schema";
+import type { LoginSchema, SignupSchema } from "./auth-schema";
 
 /** The email-and-password form of the log-in and sign-up pages. */
 export function AuthForm({

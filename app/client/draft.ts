@@ -90,8 +90,7 @@ export function useDraft(formRef: RefObject<HTMLFormElement>, key: string, hidde
       replaced[name] = current;
     }
     setKept({ value, replaced });
-    // Only when the form mounts: later renders carry what the user does next.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the form mounts: later renders carry what the user does next
   }, [formRef, key]);
 
   // Saved: this form's POST redirected elsewhere (a 400 or 409 stays on the

@@ -1,6 +1,6 @@
 import { hasControlChars } from "#app/shared/text";
 import { z } from "#app/zod";
-import { CONTACT_FIELDS, contactFields, type ContactFieldDescriptor, type ContactFieldName } from "./contact-fields";
+import { contactFields, type CONTACT_FIELDS, type ContactFieldDescriptor, type ContactFieldName } from "./contact-fields";
 
 export { CONTACT_LIMITS } from "./contact-fields";
 

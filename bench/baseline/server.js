@@ -144,7 +144,7 @@ const searchText = (/** @type {{ name: string; email: string; company: string | 
   markWords(foldForSearch([fields.name, fields.email, fields.company ?? ""].join("\n")));
 
 /** normalizeQuery: no control characters, trimmed, bounded. */
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- the pattern is there to find control characters
 const normalizeQuery = (/** @type {string | null} */ q) => (q ?? "").replace(/[\u0000-\u001f\u007f]/g, " ").trim().slice(0, 100);
 
 /** Folded queries shorter than this many characters (code points) match at word starts only. */
