@@ -24,8 +24,8 @@ async function main() {
   const app = createApp({ build, trustProxy: TRUST_PROXY, buildDir });
   const listening = () => console.log(`Cardfile listening on http://${HOST ?? "localhost"}:${PORT}`);
   const server = HOST ? app.listen(PORT, HOST, listening) : app.listen(PORT, listening);
-  // Purge expired sessions and old rate-limit counters now and every hour.
-  const stopMaintenance = entry.startMaintenance();
+  // Background jobs (app/jobs): the hourly maintenance, and whatever features enqueue.
+  const stopJobs = entry.startJobs();
 
   // SIGTERM (and Ctrl-C): stop accepting, let requests in flight finish (up
   // to 10 s), close the database, exit 0.
@@ -34,7 +34,8 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: finishing requests in flight, then stopping`);
-    stopMaintenance();
+    // The running job, if any, finishes (bounded) while requests drain.
+    const jobsStopped = stopJobs();
     const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
     // Keep-alive connections that finish their request become idle: close
     // them as they do, instead of waiting out the keep-alive timeout.
@@ -43,6 +44,7 @@ async function main() {
       clearTimeout(force);
       clearInterval(sweep);
       try {
+        await jobsStopped;
         await entry.closeDatabase();
       } finally {
         process.exit(0);

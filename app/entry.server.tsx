@@ -14,7 +14,7 @@ import { db } from "#app/db.server";
 // server.js reads these from the build: the parsed configuration, and a way
 // to close the database pool when it shuts down.
 export { config } from "#app/config.server";
-export { startMaintenance } from "#app/maintenance.server";
+export { startJobs } from "#app/jobs/start.server";
 export async function closeDatabase(): Promise<void> {
   await db.destroy();
 }

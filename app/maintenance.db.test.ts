@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { db } from "#app/db.server";
 import { createTestContact, createTestUser } from "#tests/factories";
 import { deleteContact, PURGE_AFTER_MS } from "./contacts/trash.server";
+import { newId } from "#app/shared/ids";
 import { runMaintenance } from "./maintenance.server";
+import { claimJob, completeJob, DONE_KEPT_MS, enqueueJob, getJob } from "./jobs/jobs.server";
 
 describe(`maintenance (${process.env.TEST_DIALECT})`, () => {
   it("purges every expired session, in batches, and keeps live ones", async () => {
@@ -39,5 +41,23 @@ describe(`maintenance (${process.env.TEST_DIALECT})`, () => {
     expect(result.contacts).toBeGreaterThanOrEqual(1);
     const left = await db.selectFrom("contacts").select("id").where("owner_id", "=", user.id).execute();
     expect(left.map((r) => r.id).sort()).toEqual([live.id, recent.id].sort());
+  });
+
+  it("purges background jobs done a week ago or more, and keeps younger ones", async () => {
+    const now = Date.now();
+    const kind = `test:${newId()}`;
+    const doneAt = async (at: number) => {
+      const id = await enqueueJob(kind, null, { runAt: at });
+      const job = await claimJob({ workerId: "maintenance-test", kinds: [kind], leaseMs: 60_000, now: at });
+      await completeJob(job!, { now: at });
+      return id!;
+    };
+    const old = await doneAt(now - DONE_KEPT_MS);
+    const recent = await doneAt(now - DONE_KEPT_MS + 60_000);
+
+    const result = await runMaintenance(now);
+    expect(result.jobs).toBeGreaterThanOrEqual(1);
+    expect(await getJob(old)).toBeNull();
+    expect(await getJob(recent)).toMatchObject({ state: "done" });
   });
 });

@@ -2,12 +2,15 @@ import { purgeExpiredSessions } from "#app/auth/session.server";
 import { purgeDeletedContacts } from "#app/contacts/trash.server";
 import { purgeRateLimits } from "#app/rate-limits/rate-limits.server";
 import { purgeSubmissions } from "#app/submissions/submission-keys.server";
+import { purgeJobs } from "#app/jobs/jobs.server";
 
 const HOUR = 60 * 60 * 1000;
 const BATCH = 1000;
 
 /** Deletes what has expired, in small batches so no transaction holds the database for long. */
-export async function runMaintenance(now = Date.now()): Promise<{ sessions: number; rateLimits: number; submissions: number; contacts: number }> {
+export async function runMaintenance(
+  now = Date.now(),
+): Promise<{ sessions: number; rateLimits: number; submissions: number; contacts: number; jobs: number }> {
   let sessions = 0;
   for (let deleted = BATCH; deleted === BATCH; sessions += deleted) {
     deleted = await purgeExpiredSessions({ now, limit: BATCH });
@@ -19,28 +22,28 @@ export async function runMaintenance(now = Date.now()): Promise<{ sessions: numb
   for (let deleted = BATCH; deleted === BATCH; contacts += deleted) {
     deleted = await purgeDeletedContacts(now, { limit: BATCH });
   }
-  return { sessions, rateLimits, submissions, contacts };
+  // Finished background jobs, after they have been kept for a while.
+  let jobs = 0;
+  for (let deleted = BATCH; deleted === BATCH; jobs += deleted) {
+    deleted = await purgeJobs(now, { limit: BATCH });
+  }
+  return { sessions, rateLimits, submissions, contacts, jobs };
 }
 
 /**
- * Runs the clean-up at start-up and then every hour until the returned
- * function is called (server.js calls it on shutdown). A failed run is logged
- * and retried at the next tick; it never takes the server down.
+ * The clean-up as a repeating background job (app/jobs/handlers.server.ts):
+ * one pending job for every process on the database, due at the first
+ * start-up and then an hour after each run. It is idempotent, as every job
+ * must be: a run taken over after a crash purges again, which is harmless.
  */
-export function startMaintenance(intervalMs = HOUR): () => void {
-  const run = () =>
-    runMaintenance().then(
-      ({ sessions, rateLimits, submissions, contacts }) => {
-        if (sessions || rateLimits || submissions || contacts) {
-          console.log(
-            `maintenance: purged ${sessions} expired sessions, ${rateLimits} rate-limit rows, ${submissions} submission keys, ${contacts} deleted contacts`,
-          );
-        }
-      },
-      (error: unknown) => console.error(`maintenance failed: ${error instanceof Error ? error.message : String(error)}`),
+export const MAINTENANCE_JOB = { kind: "maintenance", uniqueKey: "maintenance", repeatEveryMs: HOUR } as const;
+
+/** One run of the job: purges, logs what it removed. A failure throws, and the job is retried with backoff. */
+export async function maintenanceJob(): Promise<void> {
+  const { sessions, rateLimits, submissions, contacts, jobs } = await runMaintenance();
+  if (sessions || rateLimits || submissions || contacts || jobs) {
+    console.log(
+      `maintenance: purged ${sessions} expired sessions, ${rateLimits} rate-limit rows, ${submissions} submission keys, ${contacts} deleted contacts, ${jobs} finished jobs`,
     );
-  void run();
-  const timer = setInterval(run, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  }
 }

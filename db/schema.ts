@@ -10,6 +10,7 @@ export interface Database {
   sessions: SessionsTable;
   contacts: ContactsTable;
   rate_limits: RateLimitsTable;
+  jobs: JobsTable;
 }
 
 interface UsersTable {
@@ -78,9 +79,43 @@ interface SubmissionsTable {
   created_at: number;
 }
 
+/**
+ * Background work (docs/decisions/0026-job-mechanism.md). Only
+ * app/jobs/jobs.server.ts reads or writes this table.
+ */
+interface JobsTable {
+  id: string;
+  /** the name its handler is registered under (app/jobs/handlers.server.ts) */
+  kind: string;
+  /** JSON text, handed to the handler parsed */
+  payload: string;
+  /** at most one pending job per key (e.g. "maintenance", "import:<id>"); null: no such rule */
+  unique_key: string | null;
+  /** pending (waiting or running: see locked_until), done (one-off, succeeded) or failed (gave up) */
+  state: "pending" | "done" | "failed";
+  /** not claimed before this time (epoch ms): when it was scheduled, or its next retry */
+  run_at: number;
+  /** claims so far in this cycle: each claim is an attempt, including one whose worker died */
+  attempts: number;
+  max_attempts: number;
+  /** a repeating job: after a run it is due again this long after it finished; null: once */
+  repeat_every_ms: number | null;
+  /** the worker that holds the lease, while it holds it */
+  locked_by: string | null;
+  /** when the lease ends; after that another worker may take the job over */
+  locked_until: number | null;
+  /** what the most recent failed attempt threw (or why it stopped) */
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+  /** when it became done or failed; what the purge goes by */
+  finished_at: number | null;
+}
+
 export type UserRow = Selectable<UsersTable>;
 export type NewUserRow = Insertable<UsersTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type ContactRow = Selectable<ContactsTable>;
 export type NewContactRow = Insertable<ContactsTable>;
 export type ContactUpdate = Updateable<ContactsTable>;
+export type JobRow = Selectable<JobsTable>;
