@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { Generated, Insertable, Selectable } from "kysely";
 
 // Timestamps are integer milliseconds since the Unix epoch on both databases
 // (see docs/decisions/0002-timestamps-as-epoch-milliseconds.md). Domain code
@@ -112,10 +112,6 @@ interface JobsTable {
   finished_at: number | null;
 }
 
-export type UserRow = Selectable<UsersTable>;
-export type NewUserRow = Insertable<UsersTable>;
-export type SessionRow = Selectable<SessionsTable>;
 export type ContactRow = Selectable<ContactsTable>;
 export type NewContactRow = Insertable<ContactsTable>;
-export type ContactUpdate = Updateable<ContactsTable>;
 export type JobRow = Selectable<JobsTable>;
