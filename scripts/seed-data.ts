@@ -5,6 +5,8 @@
 // seed always gives the same people. Emails end in the contact's number, which
 // is what keeps them unique (see seedEmail).
 
+import { Random } from "./random";
+
 export const DEFAULT_SEED = "cardfile";
 
 export interface SeedContact {
@@ -36,28 +38,8 @@ function mix32(x: number): number {
   return x >>> 0;
 }
 
-/** mulberry32: tiny and fast; quality is ample for made-up names. */
-class Random {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(below: number): number {
-    return Math.floor(this.next() * below);
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)]!;
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
+/** The seeder's randomness (scripts/random.ts), with one more kind of pick. */
+class SeedRandom extends Random {
   /** `pattern` with every # replaced by a random digit. */
   digits(pattern: string): string {
     let out = "";
@@ -66,8 +48,8 @@ class Random {
   }
 }
 
-function randomFor(seed: number, index: number, stream: number): Random {
-  return new Random(mix32(seed ^ mix32(Math.imul(index, 0x9e3779b1) ^ Math.imul(stream + 1, 0x85ebca6b))));
+function randomFor(seed: number, index: number, stream: number): SeedRandom {
+  return new SeedRandom(mix32(seed ^ mix32(Math.imul(index, 0x9e3779b1) ^ Math.imul(stream + 1, 0x85ebca6b))));
 }
 
 // ---------------------------------------------------------------- the people
@@ -303,7 +285,7 @@ const CULTURES: readonly Culture[] = [
 
 const TOTAL_WEIGHT = CULTURES.reduce((sum, c) => sum + c.weight, 0);
 
-function pickCulture(random: Random): Culture {
+function pickCulture(random: SeedRandom): Culture {
   let roll = random.next() * TOTAL_WEIGHT;
   for (const culture of CULTURES) {
     roll -= culture.weight;
@@ -326,7 +308,7 @@ const ADJECTIVES = ["Blue", "Northern", "Bright", "Silver", "Quiet", "Granite", 
 const NOUNS = ["Heron", "River", "Peak", "Bridge", "Field", "Stone", "Oak", "Lantern", "Anchor", "Compass", "Harvest", "Falcon", "Orchard", "Beacon", "Meadow", "Foundry", "Mill", "Arrow", "Fox", "Wave"];
 const INDUSTRIES = ["Analytics", "Logistics", "Foods", "Design", "Studio", "Partners", "Ventures", "Robotics", "Textiles", "Media", "Health", "Energy", "Consulting", "Software", "Bakery", "Brewing", "Architects", "Dental", "Legal", "Freight", "Labs", "Systems", "Imports", "Printing", "Solar", "Motors", "Insurance", "Accounting", "Coffee Roasters", "Pharma", "Clinic", "Builders", "Marine", "Games", "Bikes"];
 
-function companyFor(random: Random, culture: Culture, nativeNames: boolean): string | null {
+function companyFor(random: SeedRandom, culture: Culture, nativeNames: boolean): string | null {
   if (random.chance(0.15)) return null;
   if (culture.companies && random.chance(nativeNames ? 0.5 : 0.1)) return random.pick(culture.companies);
   const surname = () => latin(random.pick(culture.last));
@@ -361,7 +343,7 @@ const MONTHS = ["January", "February", "March", "April", "May", "June", "July", 
 const CHANNELS = ["email", "phone calls", "text messages", "video calls", "WhatsApp", "calls after 3 pm", "a letter, seriously", "Signal"];
 const LANGUAGES = ["English", "Spanish", "German", "French", "Polish", "Icelandic", "Vietnamese", "Japanese", "Mandarin", "Korean", "Hindi", "Arabic", "Portuguese", "Swahili", "Turkish", "Greek"];
 
-function sentence(random: Random, culture: Culture): string {
+function sentence(random: SeedRandom, culture: Culture): string {
   switch (random.int(16)) {
     case 0:
       return `Met at ${random.pick(EVENTS)} in ${random.pick(culture.cities)}.`;
@@ -398,7 +380,7 @@ function sentence(random: Random, culture: Culture): string {
   }
 }
 
-function notesFor(random: Random, culture: Culture): string | null {
+function notesFor(random: SeedRandom, culture: Culture): string | null {
   if (random.chance(0.4)) return null;
   const count = 1 + random.int(3);
   const parts: string[] = [];
@@ -444,7 +426,7 @@ const COMPANY_TLDS = ["example", "test", "example.com"];
  * otherwise letters, dots, apostrophes and underscores only. Two different
  * numbers can therefore never give the same address (see nextSeedIndex).
  */
-function seedEmail(random: Random, index: number, first: string, last: string, company: string | null, suffixes: readonly string[]): string {
+function seedEmail(random: SeedRandom, index: number, first: string, last: string, company: string | null, suffixes: readonly string[]): string {
   const f = emailWord(first) || "x";
   const l = emailWord(last) || "x";
   const local = random.pick([`${f}.${l}`, `${f}${l}`, `${f[0]}.${l}`, `${f}_${l}`, `${f}`, `${l}.${f}`, `${f}.${l}.`, `${f[0]}${l}`]);

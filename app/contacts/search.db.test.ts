@@ -15,6 +15,7 @@ import { updateContact } from "./contacts.server";
 import { listContacts, SEARCH_PLAN } from "./contact-list.server";
 import { deleteContact, PURGE_AFTER_MS, purgeDeletedContacts, restoreContact } from "./trash.server";
 import { fold as foldForSearch } from "#app/shared/text";
+import { Random } from "#scripts/random";
 import { normalizeQuery, searchFilter, searchText } from "./search";
 import * as migration from "#migrations/2026-11-27T0000_indexed_search";
 import { bulkLoad, SQLITE_FTS_TRIGGERS } from "./search-index.server";
@@ -27,26 +28,6 @@ import { bulkLoad, SQLITE_FTS_TRIGGERS } from "./search-index.server";
 // plan runs. SEARCH_SEED=n replays a run.
 
 const SEED = Number(process.env.SEARCH_SEED ?? Date.now() % 1_000_000);
-
-class Random {
-  constructor(private state: number) {}
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(below: number): number {
-    return Math.floor(this.next() * below);
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)]!;
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-}
 
 const FIRST = ["Ada", "Grace", "Öskar", "İlkay", "Zoë", "José", "Ólafur", "Łukasz", "Ελένη", "Иван", "Amélie", "Ada-Marie", "ǅemal", "Ñandú", "Søren", "Ayşe", "佐藤", "김민준", "Jean-Luc", "Mary Ann", "ada", "ADA"];
 const LAST = ["Lovelace", "Hopper", "Ölmez", "İstanbul", "Straße", "STRASSE", "O’Brien", "d'Arcy", "Müller", "Παπαδόπουλος", "Иванов", "花子", "de la Cruz", "100% Real", "under_score", "Back\\slash", "Smith 😀", "👍🏽", "Núñez", "ﬃ Ligature", "Ölmezoğlu", "i̇stanbul"];
