@@ -22,7 +22,12 @@ async function main() {
   // The app's configuration, parsed once (with zod) inside the build.
   const { PORT, HOST, TRUST_PROXY } = entry.config;
   const app = createApp({ build, trustProxy: TRUST_PROXY, buildDir });
-  const listening = () => console.log(`Cardfile listening on http://${HOST ?? "localhost"}:${PORT}`);
+  // The port actually bound: with PORT=0 the OS picks one, and this line is
+  // how a caller (the tests' spawner) learns it.
+  const listening = () => {
+    const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
+    console.log(`Cardfile listening on http://${HOST ?? "localhost"}:${port}`);
+  };
   const server = HOST ? app.listen(PORT, HOST, listening) : app.listen(PORT, listening);
   // Background jobs (app/jobs): the hourly maintenance, and whatever features enqueue.
   const stopJobs = entry.startJobs();

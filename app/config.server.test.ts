@@ -13,6 +13,11 @@ describe("parseConfig", () => {
   it("names the variable that is wrong", () => {
     expect(() => parseConfig({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL/);
     expect(() => parseConfig({ PORT: "http" })).toThrow(/PORT/);
+    expect(() => parseConfig({ PORT: "65536" })).toThrow(/PORT/);
+  });
+
+  it("accepts PORT=0: any free port (the tests' servers use it)", () => {
+    expect(parseConfig({ PORT: "0" }).PORT).toBe(0);
   });
 
   it("lets tests lower the password cost but never production", () => {

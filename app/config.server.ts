@@ -11,7 +11,8 @@ const ConfigSchema = z
       .refine((url) => /^(file:.+|postgres(ql)?:\/\/.+)$/.test(url), {
         message: "must be file:PATH (SQLite) or postgres://… (PostgreSQL)",
       }),
-    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    /** 0: any free port (the OS picks one; server.js prints the one it got). */
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     /** Interface to listen on; all of them when unset. */
     HOST: z.string().min(1).optional(),
     // Whether X-Forwarded-For/-Proto/-Host are believed: unset or "false" (no
