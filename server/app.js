@@ -37,7 +37,12 @@ export function createApp({ build, trustProxy, buildDir }) {
     res.locals.requestId = random.toString("hex", 0, 6);
     res.locals.cspNonce = random.toString("base64", 6);
     res.setHeader("X-Request-Id", res.locals.requestId);
-    for (const [name, value] of Object.entries(securityHeaders(res.locals.cspNonce, req.secure))) res.setHeader(name, value);
+    // Whether the request came over HTTPS, decided once: Express's
+    // req.protocol believes X-Forwarded-Proto only under TRUST_PROXY (`trust
+    // proxy`). HSTS, the origin check and the URL Remix sees (whose protocol
+    // the cookies' Secure follows, app/http/cookies.server.ts) all use it.
+    res.locals.protocol = req.protocol;
+    for (const [name, value] of Object.entries(securityHeaders(res.locals.cspNonce, res.locals.protocol === "https"))) res.setHeader(name, value);
     // A 304 tells the browser to reuse its stored page, whose scripts carry
     // the nonce of the response that stored it; the 304's headers replace the
     // stored ones, so a fresh policy (a new nonce) would block those scripts.
@@ -57,7 +62,7 @@ export function createApp({ build, trustProxy, buildDir }) {
   // (405); bodies too big or not forms (413/411/415).
   const hasNoAction = postsNowhere(build.routes);
   app.use((req, res, next) => {
-    const request = { method: req.method, origin: `${req.protocol}://${req.get("host")}`, header: (/** @type {string} */ n) => req.get(n) };
+    const request = { method: req.method, origin: `${res.locals.protocol}://${req.get("host")}`, header: (/** @type {string} */ n) => req.get(n) };
     if (crossOriginProblem(request)) {
       res.status(403).type("html").send(plainPage(403, "Request refused", "This form was sent from another site, so Cardfile did not act on it."));
       return;
@@ -67,7 +72,7 @@ export function createApp({ build, trustProxy, buildDir }) {
       url: req.originalUrl,
       // What the Remix adapter builds the URL from: Host, and X-Forwarded-Host when trusted.
       hosts: [req.get("host") ?? "", trustProxy ? req.get("x-forwarded-host")?.split(",")[0]?.trim() : undefined],
-      protocol: req.protocol,
+      protocol: res.locals.protocol,
     });
     if (line) {
       if (line[0] === 405) res.set("Allow", METHODS.join(", "));

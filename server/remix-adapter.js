@@ -21,7 +21,10 @@ export function remixRequest(req, res) {
   const port = [req.get("X-Forwarded-Host"), req.get("host")]
     .map((host) => Number.parseInt(host?.split(":")[1] ?? "", 10))
     .find((n) => Number.isSafeInteger(n));
-  const url = `${req.protocol}://${req.hostname}${port === undefined ? "" : `:${port}`}${req.originalUrl}`;
+  // The protocol server/app.js decided (req.protocol: X-Forwarded-Proto only
+  // from a trusted proxy); the session cookie is Secure when it is https.
+  const protocol = res.locals?.protocol ?? req.protocol;
+  const url = `${protocol}://${req.hostname}${port === undefined ? "" : `:${port}`}${req.originalUrl}`;
   const controller = new AbortController();
   res.on("close", () => controller.abort());
   /** @type {RequestInit & { duplex?: "half" }} */

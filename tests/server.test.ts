@@ -44,6 +44,34 @@ describe("remixRequest", () => {
   });
 });
 
+describe("remixRequest behind a proxy", () => {
+  /** The URL Remix would see for a request that claims to have come over HTTPS, with `trust proxy` set so. */
+  async function urlSeen(trustProxy: boolean | string): Promise<string> {
+    const app = express();
+    app.set("trust proxy", trustProxy);
+    app.all("*", (req, res) => {
+      res.type("text").send(remixRequest(req, res).url);
+    });
+    const server = app.listen(0, "127.0.0.1");
+    await new Promise((ready) => server.once("listening", ready));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const res = await fetch(`http://127.0.0.1:${port}/contacts`, { headers: { "X-Forwarded-Proto": "https" } });
+      return await res.text();
+    } finally {
+      server.close();
+    }
+  }
+
+  it("keeps the connection's protocol when no proxy is trusted: a client's own X-Forwarded-Proto changes nothing", async () => {
+    expect(await urlSeen(false)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/contacts$/);
+  });
+
+  it("takes a trusted proxy's X-Forwarded-Proto (what cookies, HSTS and the origin check then follow)", async () => {
+    expect(await urlSeen("loopback")).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/contacts$/);
+  });
+});
+
 describe("listFiles", () => {
   it("lists build/client's public files as URL paths, without the hashed assets", () => {
     expect(listFiles("public", "assets")).toContain("/favicon.svg");

@@ -15,9 +15,12 @@ describe("cookies", () => {
     expect(serializeCookie(new Request("http://cardfile.test/"), "c", "v", 60)).not.toMatch(/Secure/);
   });
 
-  it("is Secure in production behind a TLS-terminating proxy", () => {
+  it("follows the request's URL, not a client's X-Forwarded-Proto (the server puts a trusted proxy's protocol in the URL)", () => {
     vi.stubEnv("NODE_ENV", "production");
-    const proxied = new Request("http://cardfile.test/", { headers: { "X-Forwarded-Proto": "https" } });
+    const forged = new Request("http://cardfile.test/", { headers: { "X-Forwarded-Proto": "https" } });
+    expect(serializeCookie(forged, "c", "v", 60)).not.toMatch(/Secure/);
+    // Behind a trusted TLS-terminating proxy, server/remix-adapter.js builds an https: URL.
+    const proxied = new Request("https://cardfile.test/", { headers: { "X-Forwarded-Proto": "https" } });
     expect(serializeCookie(proxied, "c", "v", 60)).toMatch(/; Secure$/);
   });
 

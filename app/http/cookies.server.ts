@@ -20,14 +20,17 @@ export function readCookie(request: Request, name: string): string | null {
 }
 
 /**
- * Secure when the app runs in production and the request came over HTTPS,
- * directly or through a TLS-terminating proxy (X-Forwarded-Proto). Trusting
- * that header here is harmless: a forged one can only make a cookie stricter.
+ * Secure when the app runs in production and the request came over HTTPS.
+ * The server decided that once, from the connection or, only under
+ * TRUST_PROXY, from X-Forwarded-Proto (Express's req.protocol), and built the
+ * request's URL with it (server/remix-adapter.js); HSTS and the origin check
+ * follow the same decision. The header itself is not read here: a client's
+ * own X-Forwarded-Proto would make its cookie Secure over plain HTTP, and it
+ * could no longer stay signed in (decision 0028).
  */
 function isSecure(request: Request): boolean {
   if (process.env.NODE_ENV !== "production") return false;
-  const forwarded = request.headers.get("X-Forwarded-Proto")?.split(",")[0]?.trim().toLowerCase();
-  return new URL(request.url).protocol === "https:" || forwarded === "https";
+  return new URL(request.url).protocol === "https:";
 }
 
 export function serializeCookie(
