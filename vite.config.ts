@@ -9,6 +9,9 @@ declare module "@remix-run/node" {
 }
 
 export default defineConfig({
-  plugins: [remix(remixConfig)],
+  // CARDFILE_BUILD_DIR: where `remix vite:build` writes (default build/). The
+  // e2e setup builds into a private temporary folder, so that two test runs
+  // (or a test run and `npm run build`) in one checkout never share a build.
+  plugins: [remix({ ...remixConfig, buildDirectory: process.env.CARDFILE_BUILD_DIR || "build" })],
   server: { port: Number(process.env.PORT ?? 3000) },
 });

@@ -3,9 +3,8 @@
 // contacts, against the production build served by server.js. It prints the
 // four category scores, writes bench/results/lighthouse.json and fails when a
 // target is missed. See docs/decisions/0023-lighthouse.md.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,6 +12,7 @@ import { parseArgs } from "node:util";
 import { constants, gzipSync } from "node:zlib";
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse, { generateReport, type Result } from "lighthouse";
+import { startServer as spawnServer } from "#tests/e2e/spawn-server";
 
 const root = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const RESULTS_FILE = path.join(root, "bench/results/lighthouse.json");
@@ -115,54 +115,18 @@ async function buildApp(dir: string) {
   if (missing.length) throw new Error(`the build is incomplete; missing ${missing.join(", ")}`);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
+/** server.js over the private copy in `dir` (its own server.js and build/), on port 0, with the tests' spawner. */
 async function startServer(dir: string, databaseUrl: string): Promise<string> {
-  const port = await freePort();
-  const baseURL = `http://127.0.0.1:${port}`;
-  let output = "";
-  // server.js resolves build/ against its working directory: the private copy.
-  const server: ChildProcess = spawn(process.execPath, ["server.js"], {
-    cwd: dir,
-    env: productionEnv({ HOST: "127.0.0.1", PORT: String(port), DATABASE_URL: databaseUrl }),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  server.stdout!.on("data", (chunk: Buffer) => (output = (output + chunk).slice(-20_000)));
-  server.stderr!.on("data", (chunk: Buffer) => (output = (output + chunk).slice(-20_000)));
-  const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
+  const server = await spawnServer({ appDir: dir, script: path.join(dir, "server.js"), env: { DATABASE_URL: databaseUrl }, timeoutMs: READY_TIMEOUT_MS });
   cleanups.push(async () => {
-    if (server.exitCode !== null || server.signalCode !== null) return;
-    const force = setTimeout(() => server.kill("SIGKILL"), 5_000);
-    server.kill("SIGTERM");
-    await exited;
-    clearTimeout(force);
+    await server.stop(5_000);
     // Errors the server logged while Lighthouse ran are worth seeing.
-    if (/error/i.test(output)) log(`server output:\n${output}`);
+    if (/error/i.test(server.logs())) log(`server output:\n${server.logs()}`);
   });
-
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  let problem = "no answer yet";
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null || server.signalCode !== null) throw new Error(`server.js exited early:\n${output}`);
-    try {
-      const res = await fetch(`${baseURL}/login`, { signal: AbortSignal.timeout(2_000) });
-      if (res.status === 200) return baseURL;
-      problem = `GET /login answered ${res.status}`;
-    } catch (error) {
-      problem = String(error);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`server.js did not answer GET /login with 200 within ${READY_TIMEOUT_MS / 1000} s: ${problem}\n${output}`);
+  const res = await fetch(`${server.baseURL}/login`, { signal: AbortSignal.timeout(10_000) });
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`server.js answered GET /login with ${res.status}:\n${server.logs()}`);
+  return server.baseURL;
 }
 
 // ---------------------------------------------------------------------------
@@ -381,7 +345,7 @@ async function main() {
   log("building (remix vite:build, in a private copy of the sources)");
   await buildApp(dir);
   const databaseUrl = `file:${path.join(dir, "lighthouse.sqlite")}`;
-  await run(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "db/migrate.ts"], { cwd: dir, env: productionEnv({ DATABASE_URL: databaseUrl }) });
+  await run(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "scripts/migrate.ts"], { cwd: dir, env: productionEnv({ DATABASE_URL: databaseUrl }) });
   const baseURL = await startServer(dir, databaseUrl);
   log(`server.js at ${baseURL}; signing up and creating ${CONTACTS} contacts`);
   const cookie = await signUpWithContacts(baseURL);

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { freePort, tail } from "#tests/e2e/spawn-server";
+import { createServer } from "node:net";
+import path from "node:path";
+import { startServer as spawnCardfile, tail } from "#tests/e2e/spawn-server";
 
 // Every process the bench starts is tracked here and ended when the bench
 // ends, however it ends: done, failed, or Ctrl-C. Servers get their own
@@ -66,6 +68,71 @@ export interface Server {
   /** what the server printed (the last 20,000 characters) */
   output(): string;
   stop(): Promise<void>;
+}
+
+/**
+ * Starts Cardfile's server.js over the build in `dir`, with the tests' one
+ * spawner (tests/e2e/spawn-server.ts): port 0, and the URL read from its
+ * listening line. In its own process group, tracked like every child here.
+ */
+export async function startCardfile({
+  name,
+  dir,
+  env,
+  nodeArgs = [],
+  timeoutMs = 60_000,
+}: {
+  name: string;
+  /** the private copy buildCardfile made: its server.js, over its build/ */
+  dir: string;
+  env: Record<string, string>;
+  nodeArgs?: string[];
+  timeoutMs?: number;
+}): Promise<Server> {
+  installCleanup();
+  try {
+    const server = await spawnCardfile({
+      appDir: dir,
+      script: path.join(dir, "server.js"),
+      env,
+      nodeArgs,
+      detached: true,
+      timeoutMs,
+      onSpawn(child) {
+        running.add(child);
+        child.once("exit", () => running.delete(child));
+      },
+    });
+    return {
+      name,
+      baseURL: server.baseURL,
+      port: server.port,
+      process: server.process,
+      output: () => server.logs(),
+      async stop() {
+        await server.stop(5_000);
+      },
+    };
+  } catch (error) {
+    throw new Error(`${name} did not start: ${error instanceof Error ? error.message : error}`);
+  }
+}
+
+/**
+ * A free port, for servers that cannot be told to bind port 0 and report the
+ * port they got (the baseline, the peer's `next start`). The port is
+ * released before the server binds it, so another process could take it in
+ * between: Cardfile itself never starts this way (startCardfile).
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 /**

@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Dataset } from "./data";
 import { root } from "./data";
 import type { System } from "./options";
-import { atExit, childEnv, runCommand, startServer, type Server } from "./processes";
+import { atExit, childEnv, runCommand, startCardfile, startServer, type Server } from "./processes";
 
 // The three systems, each started on a free port over the same dataset.
 
@@ -92,15 +92,13 @@ export function startSystem(system: System, dataset: Dataset, cardfile: Cardfile
   switch (system) {
     case "cardfile":
       if (!cardfile) throw new Error("cardfile has not been built");
-      // server.js resolves build/ against its working directory.
-      return startServer({
+      // server.js over the private build (its working directory), on port 0, as the tests start it.
+      return startCardfile({
         name,
-        command: process.execPath,
+        dir: cardfile.dir,
         // As `npm start` runs it (package.json): the heap cap is part of production's command line.
-        args: ["--max-old-space-size=128", path.join(cardfile.dir, "server.js")],
-        cwd: cardfile.dir,
-        env: (port) => ({ NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port), DATABASE_URL: dataset.url }),
-        readyPath: "/login",
+        nodeArgs: ["--max-old-space-size=128"],
+        env: { DATABASE_URL: dataset.url },
       });
     case "baseline":
       return startServer({

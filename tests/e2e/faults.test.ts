@@ -5,16 +5,18 @@ import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import { createDatabase } from "#db/database.server";
 import { migrateToLatest } from "#db/migrate";
 import { Outage } from "#tests/pg-outage";
-import { freePort, startServer, type RunningServer } from "./spawn-server";
+import { startServer as spawnServer, type RunningServer } from "./spawn-server";
 
 const ci = ["true", "1"].includes(String(process.env.CI).toLowerCase());
 const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const dir = mkdtempSync(join(tmpdir(), "cardfile-faults-"));
 const servers: RunningServer[] = [];
+/** server.js over this run's private build, on a port of its own choosing. */
+const startServer = (env: Record<string, string>) => spawnServer({ appDir: inject("appDir"), env });
 
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.stop(2_000)));
@@ -59,7 +61,8 @@ describe("database outage (PostgreSQL)", async () => {
     const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
     await admin.connect();
     await admin.query(`create database ${name}`);
-    const outage = new Outage(await freePort());
+    // Port 0: the relay picks a free port on its first up() and keeps it for the outage's ups and downs.
+    const outage = new Outage();
     try {
       await outage.up();
       const url = new URL(POSTGRES_ADMIN_URL);

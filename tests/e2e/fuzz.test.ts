@@ -1,20 +1,20 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import Database from "better-sqlite3";
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomInt } from "node:crypto";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { LoginSchema, SignupSchema } from "#app/auth/auth-schema";
 import { ContactFormSchema } from "#app/contacts/contact-schema";
 import { createDatabase } from "#db/database.server";
 import { migrateToLatest } from "#db/migrate";
+import { fillPattern, isCatchAll, routeFor, type AppRoute } from "./routes";
 import { frameworkMessagesIn } from "./framework-messages";
-import { freePort, tail } from "./spawn-server";
+import { startServer, type RunningServer } from "./spawn-server";
 
 // A fuzz test for every loader and action of the production server: thousands
 // of generated malformed requests (wrong content types, missing and repeated
@@ -22,7 +22,8 @@ import { freePort, tail } from "./spawn-server";
 // HTML injection, broken ids, cursors, cookies and framing), mixed with a
 // known set of valid writes. It runs its own server.js against its own SQLite
 // file so that afterwards the database can be compared, row by row, with what
-// the valid requests wrote.
+// the valid requests wrote. The routes come from the build's manifest
+// (inject("routes")): a new route is fuzzed without editing this file.
 //
 // The requests come from a seeded PRNG: the seed is printed, and FUZZ_SEED
 // replays a run (server-generated ids differ, the requests do not).
@@ -117,19 +118,20 @@ const BAD_UTF8: readonly Uint8Array[] = [
 const BAD_PERCENT = ["%E0%A4%A", "%ED%A0%80", "%", "%%", "%zz", "%C0%AF", "%FF", "%00", "%u0041", "%2", "%E2%82"];
 const SPACES = ["   ", "\t", "\u00a0", "\u3000", " \r\n "];
 
-const ROUTES = ["/", "/signup", "/login", "/logout", "/contacts", "/contacts/new", "/contacts/:id", "/contacts/:id/edit", "/contacts/:id/delete", "/account"] as const;
-const ROUTE_IDS: Record<(typeof ROUTES)[number], string> = {
-  "/": "routes/_index",
-  "/signup": "routes/signup",
-  "/login": "routes/login",
-  "/logout": "routes/logout",
-  "/contacts": "routes/contacts._index",
-  "/contacts/new": "routes/contacts.new",
-  "/contacts/:id": "routes/contacts.$contactId._index",
-  "/contacts/:id/edit": "routes/contacts.$contactId.edit",
-  "/contacts/:id/delete": "routes/contacts.$contactId.delete",
-  "/account": "routes/account",
-};
+/** Every route of the production build, from its manifest (tests/e2e/routes.ts). */
+const MANIFEST: AppRoute[] = inject("routes");
+/** Their URL patterns, parameters as the manifest writes them: "/contacts/:contactId/edit". */
+const ROUTES = MANIFEST.map((r) => r.pattern);
+const ROUTE_IDS: Record<string, string> = Object.fromEntries(MANIFEST.map((r) => [r.pattern, r.id]));
+/** Routes with an action: every one of them gets fuzzed writes. */
+const ACTION_ROUTES = MANIFEST.filter((r) => r.action).map((r) => r.pattern);
+/** The routes whose writes the generators and the model below know by name (checked against the manifest). */
+const AUTH_WRITES = ["/login", "/signup", "/logout"];
+const KNOWN_WRITES = [...AUTH_WRITES, "/account", "/contacts/new", "/contacts/:contactId/edit"];
+/** Writes to routes under /contacts: the contact form's routes more often. */
+const CONTACT_WRITES = ACTION_ROUTES.filter((p) => p.startsWith("/contacts")).map((p) => [p === "/contacts/new" || p.endsWith("/edit") ? 4 : 2, p] as const);
+/** Action routes no generator knows by name (none today): fuzzed with generic hostile forms. */
+const OTHER_WRITES = ACTION_ROUTES.filter((p) => !p.startsWith("/contacts") && !KNOWN_WRITES.includes(p));
 
 /** React's text and attribute escaping. */
 function escapeHtml(text: string): string {
@@ -492,12 +494,12 @@ function fold(text: string): string {
 describe("fuzzing every loader and action of the production server", () => {
   const dir = mkdtempSync(join(tmpdir(), "cardfile-fuzz-"));
   const dbPath = join(dir, "fuzz.sqlite");
-  let server: ChildProcess;
+  const appDir = inject("appDir");
+  let server: RunningServer | undefined;
   let port: number;
   let baseURL: string;
-  const stdout = tail(200_000);
-  const stderr = tail(200_000);
-  let exitCode: number | null = null;
+  const stdout = { get text() { return server?.stdout() ?? ""; } };
+  const stderr = { get text() { return server?.stderr() ?? ""; } };
 
   const accounts = {} as Record<AccountKey, Account>;
   const expected = new Map<string, ExpectedContact>();
@@ -590,13 +592,8 @@ describe("fuzzing every loader and action of the production server", () => {
   const idsOf = (key: AccountKey) => [...expected].filter(([, c]) => c.owner === key).map(([id]) => id);
 
   beforeAll(async () => {
-    // Serve a private copy of the build: another build in this checkout
-    // (a second test run) replaces build/ while this server is running.
-    cpSync(join(root, "build"), join(dir, "build"), { recursive: true });
-    symlinkSync(join(root, "node_modules"), join(dir, "node_modules"), "dir");
-    const serverBuild = readFileSync(join(dir, "build/server/index.js"), "utf8");
-    const missing = [...new Set(serverBuild.match(/\/assets\/[\w.-]+\.(?:js|css)/g) ?? [])].filter((a) => !existsSync(join(dir, "build/client", a)));
-    if (missing.length) throw new Error(`build/ changed while it was copied; missing ${missing.join(", ")}`);
+    // This run's private build (the e2e global setup's): nothing else replaces it.
+    const serverBuild = readFileSync(join(appDir, "build/server/index.js"), "utf8");
     manifestVersion = /"version": ?"(\w+)"/.exec(serverBuild)?.[1] ?? "unknown";
 
     const db = createDatabase(`file:${dbPath}`);
@@ -606,31 +603,12 @@ describe("fuzzing every loader and action of the production server", () => {
       await db.destroy();
     }
 
-    port = await freePort();
-    baseURL = `http://127.0.0.1:${port}`;
-    // Only what production needs: vitest's NODE_ENV=test and low SCRYPT_LOG_N
-    // must not reach the server. TRUST_PROXY lets each request bring its own
-    // X-Forwarded-For, so per-IP rate limits do not decide the outcome.
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: "production",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      DATABASE_URL: `file:${dbPath}`,
-      TRUST_PROXY: "true",
-    };
-    server = spawn(process.execPath, [join(root, "server.js")], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
-    server.stdout!.on("data", (c: Buffer) => stdout.push(c));
-    server.stderr!.on("data", (c: Buffer) => stderr.push(c));
-    server.once("exit", (code) => (exitCode = code));
-    for (let i = 0; ; i++) {
-      if (server.exitCode !== null) throw new Error(`server.js exited (code ${server.exitCode}):\n${stderr.text}\n${stdout.text}`);
-      const up = await fetch(`${baseURL}/favicon.svg`).then((r) => r.ok, () => false);
-      if (up) break;
-      if (i > 150) throw new Error(`server.js did not start within 30 s:\n${stderr.text}\n${stdout.text}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    // Only what production needs (startServer passes nothing of vitest's
+    // NODE_ENV=test and low SCRYPT_LOG_N). TRUST_PROXY lets each request bring
+    // its own X-Forwarded-For, so per-IP rate limits do not decide the outcome.
+    server = await startServer({ appDir, env: { DATABASE_URL: `file:${dbPath}`, TRUST_PROXY: "true" }, outputLimit: 200_000 });
+    port = server.port;
+    baseURL = server.baseURL;
 
     const started = Date.now();
     console.log(`fuzz seed ${SEED} (FUZZ_SEED=${SEED} replays this run); ${FUZZ_REQUESTS} malformed requests`);
@@ -709,6 +687,7 @@ describe("fuzzing every loader and action of the production server", () => {
         [4, genFraming],
         [4, genMethods],
         [2, genHost],
+        [OTHER_WRITES.length ? 6 : 0, genOtherWrite],
       ];
       let loginsReachingScrypt = 0;
       while (out.length < FUZZ_REQUESTS) {
@@ -772,6 +751,10 @@ describe("fuzzing every loader and action of the production server", () => {
         return "scrypt";
       }
       if (!sender) return "ok";
+      // A route with an action whose effects this model does not know (a
+      // new one): with a real session, it could legitimately write.
+      const served = routeFor(MANIFEST, route);
+      if (served?.action && !isCatchAll(served) && !KNOWN_WRITES.includes(served.pattern) && !served.params.includes("contactId")) return "unsafe";
       if (route === "/logout") return "unsafe";
       if (route === "/account") {
         if (!form) return "ok";
@@ -784,9 +767,9 @@ describe("fuzzing every loader and action of the production server", () => {
         return form && parseWithZod(form, { schema: ContactFormSchema }).status === "success" ? "unsafe" : "ok";
       }
       const own = idsOf(sender.key).some((id) => decoded.includes(id) || spec.path.includes(id));
-      if (!own) return "ok"; // someone else's or nobody's: 404, whatever the body
+      if (!own) return "ok"; // someone else's or nobody's: 404, whatever the body (contact routes scope every id to its owner)
       if (route.endsWith("/edit")) return form && parseWithZod(form, { schema: ContactFormSchema }).status === "success" ? "unsafe" : "ok";
-      return "unsafe"; // a delete (or anything else) on the sender's own contact
+      return "unsafe"; // a delete, a restore (or anything else) on the sender's own contact
     }
 
     // ----- pieces
@@ -983,17 +966,27 @@ describe("fuzzing every loader and action of the production server", () => {
       ]);
     }
 
-    /** A route's URL, maybe its single-fetch `.data` variant, with fuzzed id and query. */
-    function urlFor(rng: Rng, route: (typeof ROUTES)[number], auth: Auth, { data = rng.chance(0.35) } = {}) {
-      let path: string = route;
+    /** A URL parameter other than :contactId (none today): random ids and broken ones. */
+    function paramSegment(rng: Rng): { seg: string; http: boolean; label: string } {
+      return rng.weighted<() => { seg: string; http: boolean; label: string }>([
+        [4, () => ({ seg: rng.id(), http: false, label: "random id" })],
+        [3, () => ({ seg: rng.pick(["%00", "..%2F..%2Fetc%2Fpasswd", "a".repeat(1_000), "%E0%A4%A", "%", encodeURIComponent("' OR 1=1 --"), encodeURIComponent("<script>alert(1)</script>"), "-1", "null"]), http: false, label: "broken id" })],
+        [1, () => ({ seg: rng.pick(["..", "\xed\xa0\x80", "\xff\xfe"]), http: true, label: "raw bytes id" })],
+      ])();
+    }
+
+    /** A route's URL, maybe its single-fetch `.data` variant, with fuzzed ids (every :param) and query. */
+    function urlFor(rng: Rng, route: string, auth: Auth, { data = rng.chance(0.35) } = {}) {
       let viaHttp = false;
       const labels: string[] = [];
-      if (route.includes(":id")) {
-        const id = idSegment(rng, auth);
-        path = path.replace(":id", id.seg);
-        viaHttp = id.http;
-        labels.push(id.label);
+      const values: Record<string, string> = {};
+      for (const param of MANIFEST.find((r) => r.pattern === route)?.params ?? []) {
+        const id = param === "contactId" ? idSegment(rng, auth) : paramSegment(rng);
+        values[param] = id.seg;
+        viaHttp ||= id.http;
+        labels.push(param === "contactId" ? id.label : `:${param} ${id.label}`);
       }
+      let path = fillPattern(route, values);
       const query: string[] = [];
       if (data) {
         path = route === "/" ? "/_root.data" : `${path}.data`;
@@ -1001,7 +994,7 @@ describe("fuzzing every loader and action of the production server", () => {
         const routes = rng.weighted<() => string | null>([
           [5, () => null],
           [4, () => `root,${ROUTE_IDS[route]}`],
-          [2, () => ROUTE_IDS[route]],
+          [2, () => ROUTE_IDS[route] ?? "routes/nope"],
           [1, () => rng.pick(["../../etc/passwd", "routes/nope", "root,".repeat(200), "%E0%A4%A", "routes%2Faccount", ""])],
         ])();
         if (routes !== null) query.push(`_routes=${routes.includes("%") ? routes : encodeURIComponent(routes)}`);
@@ -1168,11 +1161,7 @@ describe("fuzzing every loader and action of the production server", () => {
     }
 
     function genContactWrite(rng: Rng): Spec {
-      const route = rng.weighted([
-        [4, "/contacts/new"],
-        [4, "/contacts/:id/edit"],
-        [2, "/contacts/:id/delete"],
-      ] as const);
+      const route = rng.weighted(CONTACT_WRITES);
       const auth = pickAuth(rng, { none: 12, A: 4, B: 4, C: 65, bad: 15 });
       const url = urlFor(rng, route, auth, { data: rng.chance(0.3) });
       const { fields, label } = contactFields(rng);
@@ -1234,6 +1223,25 @@ describe("fuzzing every loader and action of the production server", () => {
       return { category: "auth write", detail: `POST ${route} ${auth.kind}; ${encoded.encoding}`, method: "POST", path: url.path, headers, body: encoded.body, transport: "fetch" };
     }
 
+    /** Hostile forms for a route with an action that no generator here knows by name (one added since). */
+    function genOtherWrite(rng: Rng): Spec {
+      const route = rng.pick(OTHER_WRITES);
+      const auth = pickAuth(rng, { none: 35, A: 5, B: 5, C: 25, bad: 30 });
+      const url = urlFor(rng, route, auth, { data: rng.chance(0.3) });
+      const { fields, label } = contactFields(rng);
+      for (let i = rng.int(3); i > 0; i--) {
+        fields.push([
+          rng.pick(["intent", "ids", "id", "name", "email", "password", "token", "returnTo", "file", "labels", "submissionKey"]),
+          rng.pick<Value>([...SQL, ...HTML, rng.id(), "", "x".repeat(5_000), { raw: Buffer.from(rng.pick(BAD_UTF8)) }, { verbatim: rng.pick(BAD_PERCENT) }]),
+        ]);
+      }
+      const encoded = encodeFields(rng, fields);
+      const headers = headersFor(rng, { write: true });
+      applyAuth(rng, headers, auth);
+      if (encoded.contentType !== null) headers["Content-Type"] = encoded.contentType;
+      return { category: "other write", detail: `POST ${route} ${auth.kind} ${url.label}; ${label}; ${encoded.encoding}`, method: "POST", path: url.path, headers, body: encoded.body, transport: url.viaHttp ? "http" : "fetch" };
+    }
+
     function genAccountWrite(rng: Rng): Spec {
       const auth = pickAuth(rng, { none: 15, A: 5, B: 5, C: 55, bad: 20 });
       const someone = rng.pick([accounts.A, accounts.B, accounts.C]);
@@ -1253,6 +1261,13 @@ describe("fuzzing every loader and action of the production server", () => {
       return { category: "account write", detail: `POST /account ${auth.kind} intent=${JSON.stringify(intent)}; ${encoded.encoding}`, method: "POST", path: url.path, headers, body: encoded.body, transport: "fetch" };
     }
 
+    /** Any route with an action (the manifest's), :contactId one of `own` (else random), other parameters random. */
+    function actionPath(rng: Rng, own: string[]): string {
+      const pattern = rng.pick(ACTION_ROUTES);
+      const route = MANIFEST.find((r) => r.pattern === pattern)!;
+      return fillPattern(route.pattern, Object.fromEntries(route.params.map((p) => [p, p === "contactId" && own.length ? rng.pick(own) : rng.id()])));
+    }
+
     /** A write that would change data, with a real session, sent cross-origin: server.js must answer 403. */
     function genCrossOrigin(rng: Rng): Spec {
       const account = rng.pick([accounts.A, accounts.B, accounts.C]);
@@ -1265,6 +1280,8 @@ describe("fuzzing every loader and action of the production server", () => {
         [`/contacts/${rng.pick(own.length ? own : [rng.id()])}/edit`, [["name", "Hijacked"], ["email", `hijack-${rng.string(6)}@example.test`]]],
         ["/contacts/new", [["name", "Cross-site"], ["email", `cross-${rng.string(6)}@example.test`]]],
         ["/signup", [["email", `cross-${rng.string(6)}@example.test`], ["password", "correct horse battery staple"]]],
+        // Every route with an action, with fields most forms take.
+        [actionPath(rng, own), [["name", "Cross-site"], ["email", `cross-${rng.string(6)}@example.test`], ["intent", "revoke-all"], ["returnTo", "/contacts"]]],
       ]);
       const path = rng.chance(0.3) ? (target[0] === "/" ? "/_root.data" : `${target[0]}.data`) : target[0];
       const headers = headersFor(rng, { write: true });
@@ -1309,6 +1326,7 @@ describe("fuzzing every loader and action of the production server", () => {
         "/account",
         "/login",
         "/signup",
+        actionPath(rng, own),
       ]);
       const headers = headersFor(rng, { write: true });
       // Same-origin, so that only the body decides the answer.
@@ -1362,7 +1380,7 @@ describe("fuzzing every loader and action of the production server", () => {
     /** Requests whose HTTP framing itself is broken, on a raw socket. */
     function genFraming(rng: Rng): Spec {
       const host = `Host: 127.0.0.1:${port}\r\n`;
-      const path = rng.pick(["/login", "/signup", "/contacts/new", "/logout", `/contacts/${rng.id()}/edit`]);
+      const path = rng.pick(["/login", "/signup", "/contacts/new", "/logout", `/contacts/${rng.id()}/edit`, actionPath(rng, [])]);
       const form = "email=fuzz%40example.test&password=x";
       const type = "Content-Type: application/x-www-form-urlencoded\r\n";
       const cases: [string, string, Partial<Spec>?][] = [
@@ -1530,7 +1548,7 @@ describe("fuzzing every loader and action of the production server", () => {
 
   afterAll(async () => {
     httpAgent.destroy();
-    if (server && server.exitCode === null && server.signalCode === null) server.kill("SIGKILL");
+    await server?.stop(2_000);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -1576,7 +1594,7 @@ describe("fuzzing every loader and action of the production server", () => {
       problems.push({ shape, signature, text: `${what}: ${describeSpec(r.spec)}\n    answered ${r.status ?? r.error} ${r.contentType}, request id ${r.requestId}\n    repeat: ${curlFor(r.spec, baseURL)}\n    server log: ${logLineFor(r) ?? "(none under this request id: an error outside Remix's handlers, see the stderr tail)"}` });
     };
 
-    const leaks = ["    at ", "SqliteError", "SQLITE_", "no such table", "constraint failed", 'from "contacts"', 'from "users"', 'from "sessions"', 'into "contacts"', '"owner_id"', "email_key", "token_hash", "password_hash", "$scrypt$", "node_modules", "kysely", root];
+    const leaks = ["    at ", "SqliteError", "SQLITE_", "no such table", "constraint failed", 'from "contacts"', 'from "users"', 'from "sessions"', 'into "contacts"', '"owner_id"', "email_key", "token_hash", "password_hash", "$scrypt$", "node_modules", "kysely", root, appDir];
     for (const r of results) {
       if (r.status === null) {
         if (!r.spec.mayGetNoAnswer) problem(r, `no answer (${r.error})`);
@@ -1628,6 +1646,29 @@ describe("fuzzing every loader and action of the production server", () => {
     expect(validCount).toBeGreaterThanOrEqual(40);
   });
 
+  it("fuzzed every route in the build's manifest: a GET of each, and a POST of each with an action", () => {
+    // The routes the generators and the model know by name are still routes.
+    for (const pattern of KNOWN_WRITES) expect(ACTION_ROUTES, "a route this file knows by name").toContain(pattern);
+    const methods = new Map<string, Set<string>>();
+    for (const r of results) {
+      if (r.spec.category === "valid") continue;
+      let path = r.spec.path.split("?")[0]!;
+      try {
+        path = decodeURIComponent(path);
+      } catch {
+        // as sent
+      }
+      path = path.replace(/\.data$/, "");
+      const route = routeFor(MANIFEST, path === "/_root" ? "/" : path);
+      if (route) methods.set(route.pattern, (methods.get(route.pattern) ?? new Set()).add(r.spec.method));
+    }
+    const missed = MANIFEST.flatMap((route) => [
+      ...(methods.get(route.pattern)?.has("GET") ? [] : [`GET ${route.pattern}`]),
+      ...(route.action && !methods.get(route.pattern)?.has("POST") ? [`POST ${route.pattern}`] : []),
+    ]);
+    expect(missed, "routes of the manifest that no fuzz request reached").toEqual([]);
+  });
+
   it("renders every stored injection string as escaped text", async () => {
     const owners = [...expected].filter(([, c]) => c.owner !== "C");
     expect(owners.length).toBeGreaterThanOrEqual(25);
@@ -1667,15 +1708,7 @@ describe("fuzzing every loader and action of the production server", () => {
   });
 
   it("stops cleanly, leaving exactly what the valid requests wrote and an intact database", async () => {
-    server.kill("SIGTERM");
-    await new Promise<void>((done) => {
-      if (server.exitCode !== null) return done();
-      const force = setTimeout(() => server.kill("SIGKILL"), 15_000);
-      server.once("exit", () => {
-        clearTimeout(force);
-        done();
-      });
-    });
+    const exitCode = await server!.stop(15_000);
     expect(exitCode, stderr.text.slice(-2_000)).toBe(0);
 
     const sqlite = new Database(dbPath, { readonly: true, fileMustExist: true });

@@ -1,21 +1,47 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { createDatabase } from "#db/database.server";
 import { migrateToLatest } from "#db/migrate";
-import { freePort, tail } from "./spawn-server";
+import { readRoutes, type AppRoute } from "./routes";
+import { repoRoot, startServer, type RunningServer } from "./spawn-server";
 
 declare module "vitest" {
   export interface ProvidedContext {
+    /** the shared e2e server, e.g. http://127.0.0.1:43117 */
     baseURL: string;
+    /** the folder holding this run's private production build (build/) and a node_modules link: startServer's appDir */
+    appDir: string;
+    /** the shared server's SQLite database (file:…) */
+    serverDatabaseUrl: string;
+    /** the routes of the build (its manifest), for the tests that cover every route */
+    routes: AppRoute[];
+    /** the one Nu Html Checker of the run (null: not started, no Java), for tests/setup/e2e.setup.ts */
+    htmlCheckerUrl: string | null;
   }
 }
 
-const root = resolve(fileURLToPath(new URL("../..", import.meta.url)));
-const READY_TIMEOUT_MS = 30_000;
+/** What tests/e2e/html-check.ts keeps on globalThis: one checker for the files of a process. */
+type HtmlChecker = { url: Promise<string | null> };
+
+/**
+ * One Nu Html Checker for the whole run, shared by every fork. The HTML
+ * check of the browser suite (tests/e2e/html-check.ts) starts its checker, a
+ * JVM (~7 s, ~4 s of CPU, 400 MB), once per process; the e2e files now run
+ * in forks of their own, so it is started here, in vitest's main process,
+ * through the check's own code, and each fork is handed its URL
+ * (tests/setup/e2e.setup.ts). Imported by path, so that this setup does not
+ * depend on the check being there.
+ */
+async function startHtmlChecker(): Promise<string | null> {
+  const module = join(repoRoot, "tests/e2e/html-check.ts");
+  if (!existsSync(module)) return null;
+  const { htmlErrors } = (await import(/* @vite-ignore */ module)) as { htmlErrors(html: string): Promise<string[]> };
+  await htmlErrors('<!DOCTYPE html><html lang="en"><head><title>warm-up</title></head><body></body></html>');
+  return (await (globalThis as unknown as { __cardfileHtmlChecker?: HtmlChecker }).__cardfileHtmlChecker?.url) ?? null;
+}
 
 /** The /assets/… files the server build's manifest names. */
 function referencedAssets(serverBuild: string): string[] {
@@ -23,52 +49,49 @@ function referencedAssets(serverBuild: string): string[] {
   return [...new Set(text.match(/\/assets\/[\w.-]+\.(?:js|css)/g) ?? [])];
 }
 
-function stop(server: ChildProcess): Promise<void> {
-  return new Promise((done) => {
-    if (server.exitCode !== null || server.signalCode !== null) return done();
-    const force = setTimeout(() => server.kill("SIGKILL"), 5_000);
-    server.once("exit", () => {
-      clearTimeout(force);
-      done();
+/** `remix vite:build` into `buildDirectory` (vite.config.ts reads CARDFILE_BUILD_DIR). */
+function build(buildDirectory: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(repoRoot, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], {
+      cwd: repoRoot,
+      env: { ...process.env, NODE_ENV: "production", CARDFILE_BUILD_DIR: buildDirectory },
+      stdio: ["ignore", "pipe", "pipe"],
     });
-    server.kill("SIGTERM");
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk));
+    child.once("error", reject);
+    child.once("exit", (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`remix vite:build failed (exit ${code ?? signal}):\n${output}`)),
+    );
   });
 }
 
-// Build the production app (always: a stale build would test old code), give
-// it a fresh SQLite file, start server.js on a free port and wait for it.
-// build/ stays in the checkout (other suites use it); the server runs a copy.
+// Build the production app (always: a stale build would test old code) into
+// a private temporary folder, give it a fresh SQLite file, start server.js on
+// port 0 and share its URL. Nothing is written to build/ in the checkout, so
+// two test runs (or `npm run build`) in one checkout never clash; every
+// server a test starts uses this same private build (inject("appDir")).
 export default async function setup(project: TestProject) {
-  const build = spawnSync(process.execPath, [join(root, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, NODE_ENV: "production" },
-  });
-  if (build.status !== 0) {
-    throw new Error(`remix vite:build failed (exit ${build.status}):\n${build.stdout}\n${build.stderr}`);
-  }
-
   const dir = mkdtempSync(join(tmpdir(), "cardfile-e2e-"));
-  const databaseUrl = `file:${join(dir, "e2e.sqlite")}`;
-  let server: ChildProcess | undefined;
+  let server: RunningServer | undefined;
   const cleanup = async () => {
-    if (server) await stop(server);
+    await server?.stop(5_000);
     rmSync(dir, { recursive: true, force: true }); // unlinks the node_modules symlink, not its target
   };
 
   try {
-    // Serve a private copy of the build: another build in this checkout (a
-    // second test run, `npm run build`) replaces build/client/assets, and
-    // pages rendered by this server would then point at deleted files.
-    cpSync(join(root, "build"), join(dir, "build"), { recursive: true });
-    symlinkSync(join(root, "node_modules"), join(dir, "node_modules"), "dir");
-    const missing = referencedAssets(join(dir, "build/server/index.js")).filter(
-      (asset) => !existsSync(join(dir, "build/client", asset)),
-    );
-    if (missing.length) {
-      throw new Error(`build/ changed while it was copied (another build running?); missing ${missing.join(", ")}`);
-    }
+    // Started while the app builds.
+    const htmlChecker = startHtmlChecker();
+    htmlChecker.catch(() => {}); // awaited below; a failure is reported there
 
+    // The server bundle imports its packages from node_modules next to it.
+    symlinkSync(join(repoRoot, "node_modules"), join(dir, "node_modules"), "dir");
+    await build(join(dir, "build"));
+    const missing = referencedAssets(join(dir, "build/server/index.js")).filter((asset) => !existsSync(join(dir, "build/client", asset)));
+    if (missing.length) throw new Error(`the build in ${dir} is incomplete; missing ${missing.join(", ")}`);
+
+    const databaseUrl = `file:${join(dir, "e2e.sqlite")}`;
     const db = createDatabase(databaseUrl);
     try {
       await migrateToLatest(db);
@@ -76,65 +99,22 @@ export default async function setup(project: TestProject) {
       await db.destroy();
     }
 
-    const port = await freePort();
-    const baseURL = `http://127.0.0.1:${port}`;
-    // Only what production needs: vitest's own test env (NODE_ENV=test, a
-    // low SCRYPT_LOG_N) must not leak into the server.
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      TZ: process.env.TZ,
-      NODE_ENV: "production",
-      HOST: "127.0.0.1",
-      // Tests stand in for a proxy: each browser session sends its own X-Forwarded-For.
-      TRUST_PROXY: "loopback",
-      PORT: String(port),
-      DATABASE_URL: databaseUrl,
-    };
-    for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+    // Tests stand in for a proxy: each browser session sends its own X-Forwarded-For.
+    server = await startServer({ appDir: dir, env: { TRUST_PROXY: "loopback", DATABASE_URL: databaseUrl } });
+    const login = await fetch(`${server.baseURL}/login`, { redirect: "manual", signal: AbortSignal.timeout(10_000) });
+    await login.arrayBuffer();
+    if (login.status !== 200) throw new Error(`the e2e server answered GET /login with ${login.status}:\n${server.logs()}`);
 
-    const stdout = tail();
-    const stderr = tail();
-    // server.js resolves build/ (server bundle and static files) against its cwd.
-    server = spawn(process.execPath, [join(root, "server.js")], {
-      cwd: dir,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    // Always drain the pipes: a full pipe would block the server.
-    server.stdout!.on("data", (chunk: Buffer) => stdout.push(chunk));
-    server.stderr!.on("data", (chunk: Buffer) => stderr.push(chunk));
-    const exited = new Promise<string>((done) =>
-      server!.once("exit", (code, signal) => done(`server exited early (code ${code}, signal ${signal})`)),
-    );
-
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    let problem: string | null = "no answer yet";
-    while (problem !== null && Date.now() < deadline) {
-      if (server.exitCode !== null || server.signalCode !== null) {
-        problem = await exited;
-        break;
-      }
-      try {
-        const response = await fetch(`${baseURL}/login`, { redirect: "manual", signal: AbortSignal.timeout(2_000) });
-        problem = response.status === 200 ? null : `GET /login answered ${response.status}`;
-      } catch (error) {
-        problem = String(error);
-      }
-      if (problem !== null) await new Promise((r) => setTimeout(r, 100));
-    }
-    if (problem !== null) {
-      throw new Error(
-        `the e2e server did not answer GET /login with 200 within ${READY_TIMEOUT_MS / 1000} s: ${problem}\n` +
-          `--- server stderr ---\n${stderr.text}\n--- server stdout ---\n${stdout.text}`,
-      );
-    }
-
-    project.provide("baseURL", baseURL);
+    project.provide("baseURL", server.baseURL);
+    project.provide("appDir", dir);
+    project.provide("serverDatabaseUrl", databaseUrl);
+    project.provide("routes", readRoutes(dir));
+    project.provide("htmlCheckerUrl", await htmlChecker);
     return async () => {
+      const stderr = server?.stderr() ?? "";
       await cleanup();
       // Unexpected server errors are logged with a request id; show them.
-      if (stderr.text.trim()) console.warn(`--- e2e server stderr ---\n${stderr.text}`);
+      if (stderr.trim()) console.warn(`--- e2e server stderr ---\n${stderr}`);
     };
   } catch (error) {
     await cleanup();

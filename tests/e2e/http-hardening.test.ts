@@ -2,14 +2,23 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { newId } from "#app/shared/ids";
 import { createDatabase } from "#db/database.server";
 import { migrateToLatest } from "#db/migrate";
-import { startServer, type RunningServer } from "./spawn-server";
+import { fillPattern, isCatchAll, type AppRoute } from "./routes";
+import { startServer as spawnServer, type RunningServer } from "./spawn-server";
 
 // server.js as a browser and an attacker see it: headers on every kind of
-// response, and the refusals it makes before Remix reads anything.
+// response, and the refusals it makes before Remix reads anything. The
+// routes come from the build's manifest, so a new route is covered as well.
 const dir = mkdtempSync(join(tmpdir(), "cardfile-http-"));
+/** server.js over this run's private build, on a port of its own choosing. */
+const startServer = (env: Record<string, string>) => spawnServer({ appDir: inject("appDir"), env });
+const routes: AppRoute[] = inject("routes");
+const actionRoutes = routes.filter((r) => r.action);
+/** A well-formed id that no contact has. */
+const unknownId = newId();
 let server: RunningServer;
 let cookie = "";
 let contactId = "";
@@ -39,6 +48,45 @@ function post(path: string, body: string, headers: Record<string, string> = {}) 
     headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookie, ...headers },
   });
 }
+
+/** The name of this file's one contact, as its page shows it (it must still exist). */
+async function contactName() {
+  const html = await (await fetch(`${server.baseURL}/contacts/${contactId}`, { headers: { Cookie: cookie } })).text();
+  return /<h1 id="contact-title">([^<]*)<\/h1>/.exec(html)![1];
+}
+
+/** What this file can fill a URL parameter with: its own contact, or (a splat) any path. */
+const REAL_PARAMS: Record<string, () => string> = {
+  contactId: () => contactId,
+  "*": () => `no/such/page-${unknownId}`,
+};
+
+/**
+ * Values for a route's URL parameters (REAL_PARAMS). A parameter this file
+ * cannot make a real value for gets an unknown id (the route is then covered
+ * by its "unknown" cases only, and a test below fails).
+ */
+function realParams(route: AppRoute): Record<string, string> {
+  return Object.fromEntries(route.params.map((p) => [p, REAL_PARAMS[p]?.() ?? unknownId]));
+}
+function unknownParams(route: AppRoute): Record<string, string> {
+  return Object.fromEntries(route.params.map((p) => [p, p === "*" ? `no/such/page-${unknownId}` : unknownId]));
+}
+
+/** Actions that take no fields (a bare button), and what they answer whatever the body. */
+const FORMLESS_ACTIONS: Record<string, { status: number }> = {
+  "routes/logout": { status: 303 },
+};
+
+/** Another session of this file's user (a log-in, not a sign-up: those are counted per address below). */
+async function secondSession(): Promise<string> {
+  const res = await post("/login", "email=headers%40example.com&password=correct+horse+battery", { Cookie: "" });
+  expect(res.status).toBe(303);
+  return res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+}
+
+/** The URL of a route's single-fetch data. */
+const dataPath = (path: string) => (path === "/" ? "/_root.data" : `${path}.data`);
 
 const EXPECTED_CSP =
   /^default-src 'self'; script-src 'nonce-([A-Za-z0-9+/=]{24})' 'strict-dynamic'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'$/;
@@ -109,6 +157,77 @@ describe("headers on every response", () => {
   it("ignores X-Forwarded-Proto when no proxy is trusted", async () => {
     const res = await fetch(`${server.baseURL}/login`, { headers: { "X-Forwarded-Proto": "https" } });
     expect(res.headers.get("strict-transport-security")).toBeNull();
+  });
+});
+
+describe("every route in the build's manifest", () => {
+  it("is read from the build, and has the routes the URL contract names", () => {
+    const patterns = routes.map((r) => r.pattern);
+    for (const pattern of ["/", "/signup", "/login", "/logout", "/contacts", "/contacts/new", "/contacts/:contactId", "/contacts/:contactId/edit", "/contacts/:contactId/delete", "/contacts/:contactId/restore", "/account"]) {
+      expect(patterns).toContain(pattern);
+    }
+    // The tables below name routes by id: a renamed route must not fall out of them unnoticed.
+    for (const id of Object.keys(FORMLESS_ACTIONS)) expect(routes.map((r) => r.id)).toContain(id);
+  });
+
+  it("has a real value, in this file, for every URL parameter", () => {
+    // A route with a new kind of parameter is covered with unknown values only until one is added to realParams.
+    const unknown = routes.flatMap((r) => r.params.filter((p) => !(p in REAL_PARAMS)).map((p) => `:${p} of ${r.id}`));
+    expect(unknown, "add a real value for these to REAL_PARAMS").toEqual([]);
+  });
+
+  it.each(routes.map((r) => [r.pattern, r] as const))("GET %s: security headers, no 5xx, signed in or out, with a real or an unknown id", async (_, route) => {
+    const answers: Record<string, { status: number; location: string | null }> = {};
+    for (const [who, params, headers] of [
+      ["signed in", realParams(route), { Cookie: cookie }],
+      ["signed in, unknown id", unknownParams(route), { Cookie: cookie }],
+      ["signed out", realParams(route), {}],
+    ] as const) {
+      const path = fillPattern(route.pattern, params);
+      for (const url of [path, dataPath(path)]) {
+        const res = await fetch(server.baseURL + url, { headers, redirect: "manual" });
+        await res.arrayBuffer();
+        const what = `GET ${url} ${who}`;
+        expect(res.status, what).toBeLessThan(500);
+        expectSecurityHeaders(res);
+        const location = res.headers.get("location");
+        if (location !== null) expect(location, what).toMatch(/^\/(?![/\\])/); // same origin
+        if (url === path) answers[who] = { status: res.status, location };
+        if (url === path && res.status === 200 && route.component) expect(res.headers.get("cache-control"), what).toBe("private, no-cache");
+      }
+    }
+    if (isCatchAll(route)) {
+      // The app's own "no such page": a 404 for everyone.
+      for (const [who, answer] of Object.entries(answers)) expect(answer.status, `${route.pattern} ${who}`).toBe(404);
+    } else if (route.component) {
+      // A page: shown to its user, or (log-in, sign-up) to a visitor; a guarded page sends visitors to log in.
+      expect([answers["signed in"]!.status, answers["signed out"]!.status], route.pattern).toContain(200);
+      const out = answers["signed out"]!;
+      if (out.status !== 200) expect(out, route.pattern).toMatchObject({ status: 303, location: expect.stringMatching(/^\/login\?redirectTo=/) });
+      // Unknown ids are a 404, like another account's (tests/e2e/access.test.ts).
+      if (route.params.length) expect(answers["signed in, unknown id"]!.status, route.pattern).toBe(404);
+    }
+  });
+
+  it.each(actionRoutes.map((r) => [r.pattern, r] as const))("POST %s from another site: 403 before the action runs", async (_, route) => {
+    const path = fillPattern(route.pattern, realParams(route));
+    for (const headers of [{ Origin: "https://evil.example" }, { "Sec-Fetch-Site": "cross-site" }] as Record<string, string>[]) {
+      const res = await post(path, "name=Hacked&email=ada%40example.com&intent=revoke-all", headers);
+      expect(res.status, `${path} ${JSON.stringify(headers)}`).toBe(403);
+      expect(await res.text()).toContain("another site");
+      expectSecurityHeaders(res);
+    }
+    expect(await contactName()).toBe("Ada");
+    expect((await fetch(`${server.baseURL}/contacts`, { headers: { Cookie: cookie }, redirect: "manual" })).status).toBe(200); // still signed in
+  });
+
+  it.each(routes.map((r) => [r.pattern, r] as const))("%s answers 405 with Allow to PUT, DELETE and PATCH", async (_, route) => {
+    const path = fillPattern(route.pattern, realParams(route));
+    for (const method of ["PUT", "DELETE", "PATCH"]) {
+      const { status, headers } = await rawRequest(method, path, {}, "");
+      expect(status, `${method} ${path}`).toBe(405);
+      expect(headers.allow).toBe("GET, HEAD, POST");
+    }
   });
 });
 
@@ -248,11 +367,6 @@ describe("revisits of an unchanged page cost a 304", () => {
 });
 
 describe("cross-origin writes are refused before any action runs", () => {
-  async function contactName() {
-    const html = await (await fetch(`${server.baseURL}/contacts/${contactId}`, { headers: { Cookie: cookie } })).text();
-    return /<h1 id="contact-title">([^<]*)<\/h1>/.exec(html)![1];
-  }
-
   it.each([
     ["a foreign Origin", { Origin: "https://evil.example" }],
     ["Origin: null", { Origin: "null" }],
@@ -332,11 +446,21 @@ describe("requests the app cannot make sense of get a 4xx, never a 500", () => {
   });
 
   it("answers 400 to a multipart body that cannot be parsed, on every form", async () => {
-    for (const path of ["/login", "/signup", "/contacts/new", `/contacts/${contactId}/edit`, "/account"]) {
+    // Every route with an action (the manifest's), a contact id filled in with this file's own contact.
+    const paths = actionRoutes.map((r) => fillPattern(r.pattern, realParams(r)));
+    for (const path of ["/login", "/signup", "/contacts/new", `/contacts/${contactId}/edit`, "/account"]) expect(paths).toContain(path);
+    for (const route of actionRoutes) {
+      const path = fillPattern(route.pattern, realParams(route));
       const signedOut = path === "/login" || path === "/signup";
-      const res = await post(path, "name=x", { "Content-Type": "multipart/form-data; boundary=nope", ...(signedOut ? { Cookie: "" } : {}) });
-      expect(res.status, path).toBe(400);
+      // An action that takes no fields never reads the body: its answer is its
+      // usual one (on a session of its own); the catch-all's is a 404.
+      const formless = isCatchAll(route) ? { status: 404 } : FORMLESS_ACTIONS[route.id];
+      const headers = { "Content-Type": "multipart/form-data; boundary=nope", Cookie: signedOut ? "" : formless ? await secondSession() : cookie };
+      const res = await post(path, "name=x", headers);
+      expect(res.status, path).toBe(formless?.status ?? 400);
+      expectSecurityHeaders(res);
     }
+    expect(await contactName()).toBe("Ada"); // the delete and the restore read nothing, did nothing
   });
 
   it("answers 400 to a path Express cannot decode, with the plain page", async () => {

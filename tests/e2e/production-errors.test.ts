@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startServer, type RunningServer } from "./spawn-server";
 
-// The production build (made by the e2e global setup) against a database that
+// The production build (the e2e global setup's private one) against a database that
 // was never migrated: every query fails with SQL in its message. The pages
 // must say only that something went wrong, with a request id that matches
 // exactly one log line, and never show a stack trace or SQL.
@@ -15,7 +15,7 @@ describe("server errors in production", () => {
   const dir = mkdtempSync(join(tmpdir(), "cardfile-errors-"));
 
   beforeAll(async () => {
-    server = await startServer({ DATABASE_URL: `file:${join(dir, "unmigrated.sqlite")}` });
+    server = await startServer({ appDir: inject("appDir"), env: { DATABASE_URL: `file:${join(dir, "unmigrated.sqlite")}` } });
     baseURL = server.baseURL;
   });
 
