@@ -63,19 +63,21 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body>
+        {/* The spaces between the header's parts are for text browsers (w3m ran
+            them together); in its flex boxes they take no room. */}
         <a className="skip-link" href="#main">
           Skip to content
-        </a>
+        </a>{" "}
         <header className="site-header">
           <Link to="/" className="brand">
             Cardfile
-          </Link>
+          </Link>{" "}
           {rootData?.user ? (
             <nav aria-label="Account">
               <span className="who" title="Signed in as">
                 {rootData.user.email}
-              </span>
-              <Link to="/account">Account</Link>
+              </span>{" "}
+              <Link to="/account">Account</Link>{" "}
               <Form method="post" action="/logout">
                 <button type="submit" className="link-button">
                   Log out

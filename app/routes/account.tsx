@@ -97,7 +97,7 @@ export default function AccountPage() {
             <span className="session-device" title={session.userAgent ?? undefined}>
               {session.device}
               {session.current ? <strong className="session-current"> · This device</strong> : null}
-            </span>
+            </span>{" "}
             <span className="session-meta">
               Signed in <time dateTime={session.createdAt}>{formatDate(session.createdAt)}</time>
             </span>

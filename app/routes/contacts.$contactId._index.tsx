@@ -44,7 +44,7 @@ export default function ContactPage() {
       <div className="actions">
         <Link to="edit" className="button primary">
           Edit
-        </Link>
+        </Link>{" "}
         <Link to="delete" className="button danger">
           Delete
         </Link>

@@ -92,7 +92,7 @@ export default function DeleteContactPage() {
         <input type="hidden" name="returnTo" value={returnTo} />
         <SubmitButton pendingLabel="Deleting…" className="danger">
           Delete contact
-        </SubmitButton>
+        </SubmitButton>{" "}
         <Link to={`/contacts/${contact.id}`} className="button">
           Cancel
         </Link>
