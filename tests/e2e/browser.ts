@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { appendFileSync } from "node:fs";
 import {
   chromium,
   type Browser,
@@ -9,6 +10,7 @@ import {
   type Response,
 } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect, inject } from "vitest";
+import { htmlErrors } from "./html-check";
 
 export const baseURL = inject("baseURL");
 
@@ -60,6 +62,36 @@ function isStaticFile(url: string): boolean {
 const jsEnabled = new WeakMap<Page, boolean>();
 const pageErrors = new WeakMap<Page, string[]>();
 
+/** Each document a page was shown, with the Nu Html Checker's errors for it (html-check.ts). */
+const pageDocuments = new WeakMap<Page, Promise<{ url: string; errors: string[] }>[]>();
+
+function checkDocument(page: Page, url: string, html: Promise<string>): void {
+  pageDocuments.get(page)?.push(
+    html.then(
+      async (text) => {
+        const errors = await htmlErrors(text);
+        // HTML_CHECK_LOG=FILE: a line for every document checked, to count errors across a run.
+        if (process.env.HTML_CHECK_LOG) appendFileSync(process.env.HTML_CHECK_LOG, `${JSON.stringify({ url, errors })}\n`);
+        return { url, errors };
+      },
+      // The browser may drop a body it no longer shows before it is read (a
+      // test that navigates on at once): that one goes unchecked. Any other
+      // failure to read a document fails the test.
+      (error: unknown) => {
+        const dropped = /No resource with given identifier|Target .*closed|has been closed|Execution context was destroyed|navigating/i.test(String(error));
+        if (process.env.HTML_CHECK_LOG) appendFileSync(process.env.HTML_CHECK_LOG, `${JSON.stringify({ url, errors: [], dropped })}\n`);
+        return { url, errors: dropped ? [] : [`could not read the document: ${error}`] };
+      },
+    ),
+  );
+}
+
+/** The documents of these pages that the Nu Html Checker found errors in, one entry each. */
+async function invalidDocuments(pages: Page[]): Promise<string[]> {
+  const checked = await Promise.all(pages.flatMap((page) => pageDocuments.get(page) ?? []));
+  return checked.filter((c) => c.errors.length > 0).map((c) => `${c.url}\n    ${c.errors.join("\n    ")}`);
+}
+
 export async function newSession(
   browser: Browser,
   { javaScriptEnabled, viewport }: { javaScriptEnabled: boolean; viewport?: { width: number; height: number } },
@@ -78,6 +110,16 @@ export async function newSession(
   jsEnabled.set(page, javaScriptEnabled);
   const errors: string[] = [];
   pageErrors.set(page, errors);
+  pageDocuments.set(page, []);
+  // Every document the server sends (JavaScript on or off) goes to the HTML
+  // checker; with JavaScript, so does the page as React left it (waitForHydration).
+  page.on("response", (response) => {
+    const status = response.status();
+    if (status >= 300 && status < 400) return; // redirects and 304s carry no document of their own
+    if (!response.request().isNavigationRequest() || response.frame() !== page.mainFrame()) return;
+    if (!/^text\/html\b/.test(response.headers()["content-type"] ?? "")) return;
+    checkDocument(page, response.url(), response.body().then((body) => body.toString("utf8")));
+  });
   page.on("console", (message) => {
     const expected = EXPECTED_HTTP_ERROR.test(message.text()) && !isStaticFile(message.location().url);
     if (message.type() === "error" && !expected) {
@@ -121,6 +163,7 @@ export async function waitForHydration(page: Page): Promise<void> {
   }
   // Let the commit and its effects run.
   await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0))));
+  checkDocument(page, `${page.url()} (after hydration)`, page.content());
 }
 
 /** page.goto that also waits for hydration; returns the document response. */
@@ -311,8 +354,12 @@ export function useBrowser(): (options: { javaScriptEnabled: boolean; viewport?:
   });
   afterEach(async () => {
     const open = sessions.splice(0);
+    // What the browser logged during the test (not while its documents are checked).
+    const logged = open.flatMap((session) => [...session.errors]);
+    const invalid = await invalidDocuments(open.map((session) => session.page));
     await Promise.all(open.map((session) => session.context.close()));
-    expect(open.flatMap((session) => session.errors), "the browser logged errors").toEqual([]);
+    expect(logged, "the browser logged errors").toEqual([]);
+    expect(invalid, "pages the Nu Html Checker found errors in").toEqual([]);
   });
   return async (options) => {
     if (!browser) throw new Error("useBrowser() must be called at the top of a test file");
