@@ -1,9 +1,21 @@
 import { Fragment } from "react";
-import { contactFields, type ContactFieldDescriptor, type ContactFields } from "./contact-fields";
+import { contactFields, LISTED_FIELD_NAMES, type ContactFieldDescriptor, type ContactFields, type ListedFieldName } from "./contact-fields";
 
 // A contact's fields on a page, from the field descriptors: the contact page
 // shows them as a list, the edit conflict as a table. The name is the page's
 // heading, so the list leaves it out.
+
+const LISTED_AFTER_NAME = LISTED_FIELD_NAMES.filter((name) => name !== "name");
+
+/** A list row's text after the name: the other listed fields that have a value ("ada@example.com · Analytical Engines"). */
+export function listedDetails(contact: Pick<ContactFields, ListedFieldName>): string {
+  let line = "";
+  for (const name of LISTED_AFTER_NAME) {
+    const value = contact[name];
+    if (value) line = line ? `${line} · ${value}` : value;
+  }
+  return line;
+}
 
 /** A phone number as a tel: URI (RFC 3966): digits and a leading +, no visual separators. */
 export function telHref(phone: string): string {

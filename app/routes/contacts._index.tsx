@@ -13,6 +13,7 @@ import {
 } from "@remix-run/react";
 import { useEffect, useRef, useState, type MouseEvent } from "react";
 import { requireUser } from "#app/auth/session.server";
+import { listedDetails } from "#app/contacts/contact-details";
 import type { ContactSummary } from "#app/contacts/contacts.server";
 import { listContacts } from "#app/contacts/contact-list.server";
 import { normalizeQuery } from "#app/contacts/search";
@@ -217,7 +218,7 @@ function ContactRow({ contact, confirmQuery, actions }: { contact: ContactSummar
       <a href={`/contacts/${contact.id}`} onClick={actions.open}>
         {contact.name}
       </a>{" "}
-      <span>{contact.company ? `${contact.email} · ${contact.company}` : contact.email}</span>{" "}
+      <span>{listedDetails(contact)}</span>{" "}
       <time dateTime={contact.createdAt}>{formatDate(contact.createdAt)}</time>{" "}
       <a href={`/contacts/${contact.id}/delete?${confirmQuery}`} aria-label={`Delete ${contact.name}`} onClick={(event) => actions.remove(event, contact)}>
         Delete
