@@ -5,6 +5,11 @@ import { defineConfig } from "vitest/config";
 //   sqlite    *.db.test.ts against a fresh SQLite file
 //   postgres  the same *.db.test.ts bodies against a fresh Postgres database
 //   e2e       tests/e2e in Chromium against the production build
+// and one that only CI runs, in a step of its own (node tests/run.js --bench-smoke):
+//   bench-smoke  `npm run bench -- --smoke`, about 100 s
+// tests/run.js runs e2e in a vitest process of its own, with more forks
+// (VITEST_MAX_FORKS; vitest has one fork pool for all projects). See
+// docs/decisions/0027-test-infrastructure.md.
 const dbSuite = (name: "sqlite" | "postgres") => ({
   extends: true as const,
   test: {
@@ -36,12 +41,27 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["tests/e2e/**/*.test.ts"],
+          exclude: ["tests/e2e/bench-smoke.test.ts", "**/node_modules/**"],
           globalSetup: ["tests/e2e/global-setup.ts"],
-          // One browser flow at a time: files run one after another in one process.
+          setupFiles: ["tests/setup/e2e.setup.ts"],
+          // Files run side by side, each in a fork of its own: they share
+          // only the one server (each test signs up its own accounts, each
+          // browser session has its own X-Forwarded-For), and the files that
+          // stop or kill servers start their own. None must run alone; one
+          // that did would need a project of its own with
+          // poolOptions.forks.singleFork (run after the others, one at a time).
           pool: "forks",
-          poolOptions: { forks: { singleFork: true } },
           testTimeout: 60_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "bench-smoke",
+          include: ["tests/e2e/bench-smoke.test.ts"],
+          pool: "forks",
+          testTimeout: 600_000,
         },
       },
     ],
