@@ -150,16 +150,19 @@ export function postsNowhere(routes) {
       });
   const tree = childrenOf(undefined);
   return (url) => {
-    const { pathname, searchParams } = new URL(url, "http://cardfile.invalid");
-    const path = pathname.endsWith(".data") ? pathname.replace(/\.data$/, "").replace(/^\/_root$/, "/") : pathname;
+    const target = new URL(url, "http://cardfile.invalid");
+    // As Remix's handler does it: setting the pathname resolves what taking
+    // ".data" off leaves (/...data is the page /.., that is /).
+    if (target.pathname.endsWith(".data")) target.pathname = target.pathname.replace(/\.data$/, "").replace(/^\/_root$/, "/");
+    const { pathname: path, searchParams } = target;
     // A path that cannot be decoded is Remix's to answer (and to warn about, once).
     if (!decodable(path)) return false;
     const matches = matchRoutes(/** @type {any} */ (tree), path);
     const last = matches?.at(-1);
     if (!matches || !last) return false;
     const bareIndex = searchParams.getAll("index").some((value) => value === "");
-    const target = last.route.index && bareIndex ? last : matches.filter((match, i) => i === 0 || match.route.path).at(-1);
-    return typeof routes[/** @type {Tree} */ (target?.route).id]?.module.action !== "function";
+    const action = last.route.index && bareIndex ? last : matches.filter((match, i) => i === 0 || match.route.path).at(-1);
+    return typeof routes[/** @type {Tree} */ (action?.route).id]?.module.action !== "function";
   };
 }
 

@@ -103,7 +103,7 @@ describe("postsNowhere", () => {
   const hasNoAction = postsNowhere(routes);
 
   it("finds the pages without an action, as pages and as .data requests", () => {
-    for (const url of ["/", "/contacts", "/contacts/", "/contacts?q=a", "/contacts/AAAAAAAAAAAAAAAAAAAAAA", "/contacts.data", "/_root.data", "/contacts/AAAAAAAAAAAAAAAAAAAAAA.data", "/contacts?index"]) {
+    for (const url of ["/", "/contacts", "/contacts/", "/contacts?q=a", "/contacts/AAAAAAAAAAAAAAAAAAAAAA", "/contacts.data", "/_root.data", "/contacts/AAAAAAAAAAAAAAAAAAAAAA.data", "/contacts?index", "/...data", "/contacts/x/../..data"]) {
       expect(hasNoAction(url), url).toBe(true);
     }
   });
