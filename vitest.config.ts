@@ -43,7 +43,6 @@ export default defineConfig({
           include: ["tests/e2e/**/*.test.ts"],
           exclude: ["tests/e2e/bench-smoke.test.ts", "**/node_modules/**"],
           globalSetup: ["tests/e2e/global-setup.ts"],
-          setupFiles: ["tests/setup/e2e.setup.ts"],
           // Files run side by side, each in a fork of its own: they share
           // only the one server (each test signs up its own accounts, each
           // browser session has its own X-Forwarded-For), and the files that

@@ -18,29 +18,7 @@ declare module "vitest" {
     serverDatabaseUrl: string;
     /** the routes of the build (its manifest), for the tests that cover every route */
     routes: AppRoute[];
-    /** the one Nu Html Checker of the run (null: not started, no Java), for tests/setup/e2e.setup.ts */
-    htmlCheckerUrl: string | null;
   }
-}
-
-/** What tests/e2e/html-check.ts keeps on globalThis: one checker for the files of a process. */
-type HtmlChecker = { url: Promise<string | null> };
-
-/**
- * One Nu Html Checker for the whole run, shared by every fork. The HTML
- * check of the browser suite (tests/e2e/html-check.ts) starts its checker, a
- * JVM (~7 s, ~4 s of CPU, 400 MB), once per process; the e2e files now run
- * in forks of their own, so it is started here, in vitest's main process,
- * through the check's own code, and each fork is handed its URL
- * (tests/setup/e2e.setup.ts). Imported by path, so that this setup does not
- * depend on the check being there.
- */
-async function startHtmlChecker(): Promise<string | null> {
-  const module = join(repoRoot, "tests/e2e/html-check.ts");
-  if (!existsSync(module)) return null;
-  const { htmlErrors } = (await import(/* @vite-ignore */ module)) as { htmlErrors(html: string): Promise<string[]> };
-  await htmlErrors('<!DOCTYPE html><html lang="en"><head><title>warm-up</title></head><body></body></html>');
-  return (await (globalThis as unknown as { __cardfileHtmlChecker?: HtmlChecker }).__cardfileHtmlChecker?.url) ?? null;
 }
 
 /** The /assets/… files the server build's manifest names. */
@@ -81,10 +59,6 @@ export default async function setup(project: TestProject) {
   };
 
   try {
-    // Started while the app builds.
-    const htmlChecker = startHtmlChecker();
-    htmlChecker.catch(() => {}); // awaited below; a failure is reported there
-
     // The server bundle imports its packages from node_modules next to it.
     symlinkSync(join(repoRoot, "node_modules"), join(dir, "node_modules"), "dir");
     await build(join(dir, "build"));
@@ -109,7 +83,6 @@ export default async function setup(project: TestProject) {
     project.provide("appDir", dir);
     project.provide("serverDatabaseUrl", databaseUrl);
     project.provide("routes", readRoutes(dir));
-    project.provide("htmlCheckerUrl", await htmlChecker);
     return async () => {
       const stderr = server?.stderr() ?? "";
       await cleanup();
