@@ -42,7 +42,8 @@ export default defineConfig({
           name: "e2e",
           include: ["tests/e2e/**/*.test.ts"],
           exclude: ["tests/e2e/bench-smoke.test.ts", "**/node_modules/**"],
-          globalSetup: ["tests/e2e/global-setup.ts"],
+          // The server and its build; the Nu Html Checker every file's pages go to (decision 0028).
+          globalSetup: ["tests/e2e/global-setup.ts", "tests/e2e/html-check.global.ts"],
           // Files run side by side, each in a fork of its own: they share
           // only the one server (each test signs up its own accounts, each
           // browser session has its own X-Forwarded-For), and the files that
