@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z as zod } from "zod";
 
 // The pages' Content-Security-Policy has no 'unsafe-eval'. Where it can, zod 4
 // compiles each object schema's parser with `new Function`, and its probe for
@@ -6,6 +6,15 @@ import { z } from "zod";
 // (Lighthouse's best-practices audit "inspector-issues"). The forms are small:
 // the interpreted parser costs nothing noticeable. The schemas shared with the
 // browser import z from here, so this runs before any of them is built.
-z.config({ jitless: true });
+//
+// The configuration is part of the exported value, not a statement on its
+// own: package.json says the app's modules have no side effects, so a
+// bundler may drop a bare `z.config(…)` of a module whose only export is a
+// re-export (the client build did, once subpath imports carried that
+// setting to app files: tests/e2e/csp.test.ts caught it).
+function withoutEval(): typeof zod {
+  zod.config({ jitless: true });
+  return zod;
+}
 
-export { z };
+export const z = withoutEval();
