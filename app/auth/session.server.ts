@@ -59,13 +59,16 @@ async function lookUpUser(request: Request): Promise<User | null> {
   return row ?? null;
 }
 
-/** The signed-in user; anyone else is sent to log in and brought back here. */
+/** A way back longer than this is cut to its path, or dropped: a Location header has to fit what clients accept. */
+const REDIRECT_TO_MAX = 2_000;
+
+/** The signed-in user; anyone else is sent to log in and brought back here (or to the list, if "here" is too long to carry). */
 export async function requireUser(request: Request): Promise<User> {
   const user = await getUser(request);
   if (user) return user;
   const url = new URL(request.url);
-  const redirectTo = url.pathname + url.search;
-  throw redirect(`/login?${new URLSearchParams({ redirectTo })}`, 303);
+  const redirectTo = [url.pathname + url.search, url.pathname].find((to) => to.length <= REDIRECT_TO_MAX);
+  throw redirect(redirectTo ? `/login?${new URLSearchParams({ redirectTo })}` : "/login", 303);
 }
 
 /** Sends a signed-in visitor away from the log-in and sign-up pages. */

@@ -14,6 +14,8 @@ type FieldProps = {
  * A labelled input with its error beside it. conform supplies name, id,
  * required, aria-invalid and aria-describedby; the error list's id is the one
  * aria-describedby points at, so screen readers read the error with the field.
+ * The space after the label is for text browsers (w3m ran "Name[   ]"
+ * together); the label is a block, so it takes no room on screen.
  */
 export function Field({ meta, label, hint, type, autoComplete, autoFocus, maxLength }: FieldProps) {
   const errorId = meta.errorId;
@@ -23,7 +25,7 @@ export function Field({ meta, label, hint, type, autoComplete, autoFocus, maxLen
       <label htmlFor={meta.id}>
         {label}
         {meta.required ? null : <span className="optional"> (optional)</span>}
-      </label>
+      </label>{" "}
       {hint ? <p className="hint">{hint}</p> : null}
       {type === "textarea" ? (
         <textarea {...getTextareaProps(meta)} {...common} rows={4} />

@@ -25,6 +25,14 @@ describe(`contact routes (${process.env.TEST_DIALECT})`, () => {
       expect(res.location).toBe(`/login?redirectTo=${encodeURIComponent(path)}`);
     });
 
+    it("keeps a way back too long for a Location header to its path (or drops it), so the redirect stays small", async () => {
+      const longQuery = await call(list.loader, get(`/contacts?q=${"x".repeat(12_000)}`));
+      expect(longQuery.status).toBe(303);
+      expect(longQuery.location).toBe("/login?redirectTo=%2Fcontacts");
+      const longPath = await call(detail.loader, get(`/contacts/${"x".repeat(3_000)}`), { contactId: "x".repeat(3_000) });
+      expect(longPath.location).toBe("/login");
+    });
+
     it("POST /contacts/new redirects to /login and creates nothing", async () => {
       const before = await db.selectFrom("contacts").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
       const res = await call(create.action, post("/contacts/new", valid()));

@@ -13,13 +13,16 @@ export function fold(text: string): string {
 /** An email as its case-insensitive unique index compares it. */
 export const emailKey = fold;
 
+// Control characters: C0 (U+0000–U+001F), DEL and C1 (U+0080–U+009F). No
+// one types them, HTML does not allow them in a document (the Nu Html
+// Checker reports each one), and a NUL in a query once matched every contact.
 /* eslint-disable no-control-regex -- these patterns exist to find control characters */
-const CONTROL = /[\u0000-\u001f\u007f]/;
-const CONTROL_BUT_NEWLINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-const CONTROL_ALL = /[\u0000-\u001f\u007f]/g;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL_BUT_NEWLINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+const CONTROL_ALL = /[\u0000-\u001f\u007f-\u009f]/g;
 /* eslint-enable no-control-regex */
 
-/** `text` holds a C0 control character or DEL (tab and newlines count, unless `newlines` allows them). */
+/** `text` holds a control character (tab and newlines count, unless `newlines` allows them). */
 export function hasControlChars(text: string, { newlines = false } = {}): boolean {
   return (newlines ? CONTROL_BUT_NEWLINES : CONTROL).test(text);
 }

@@ -93,6 +93,12 @@ describe.skipIf(!haveW3m && !CI)("in w3m, a text browser", () => {
     expect(lines).toContain("Delete contact Cancel");
   });
 
+  it("shows each form field's label apart from its input", async () => {
+    const lines = await dump("/contacts/new", cookie);
+    expect(lines).toContainEqual(expect.stringMatching(/^Name \[/));
+    expect(lines).toContainEqual(expect.stringMatching(/^Company \(optional\) \[/));
+  });
+
   it("shows a session's device and when it signed in apart", async () => {
     const lines = await dump("/account", cookie);
     expect(lines).toContainEqual(expect.stringMatching(new RegExp(` · This device Signed in ${DATE}$`)));
@@ -135,7 +141,7 @@ for (const width of [1024, 320]) {
     const tag = uniqueTag();
     const id = await postContact(page, { name: `Extra Person ${tag}`, email: `extra.${tag}@example.test`, company: "Globex" });
     await postContact(page, { name: `Ada ${tag}`, email: `ada.${tag}@example.test` });
-    for (const path of ["/contacts", `/contacts/${id}`, `/contacts/${id}/delete`, "/account"]) {
+    for (const path of ["/contacts", `/contacts/${id}`, `/contacts/${id}/delete`, "/account", "/contacts/new"]) {
       await visit(page, path);
       const before = await boxes(page);
       expect(await withoutSeparators(page), path).toBeGreaterThan(0);
