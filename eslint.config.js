@@ -10,25 +10,46 @@ import tseslint from "typescript-eslint";
 
 // One import style everywhere: subpath imports (#app/…, #db/…) across
 // folders, ./ within one.
-const ONE_STYLE = { regex: "^(\\.\\./|~/)", message: "Import across folders with a subpath import (#app/…, #db/…, #tests/…), not a relative path." };
+const ONE_STYLE = {
+  regex: "^(\\.\\./|~/)",
+  message: "Import across folders with a subpath import (#app/…, #db/…, #tests/…), not a relative path.",
+};
 
 // What each part of the tree may not import. ESLint applies one
 // no-restricted-imports per file (the last that matches), so the parts are
 // disjoint and each lists all of its own rules.
 const NO_ROUTES = { regex: "^#app/routes/", message: "Domain modules and components never import routes (dependencies point one way)." };
-const NO_TOOLS = { regex: "^#(tests|bench|scripts|server)/", message: "The app does not depend on tests, benchmarks, scripts or the server." };
-const NO_DB_IN_ROUTES = { regex: "^(#db/|#app/db\\.server$|kysely$)", message: "Routes reach the database through a domain function (app/<domain>/*.server.ts), never directly." };
+const NO_TOOLS = {
+  regex: "^#(tests|bench|scripts|server)/",
+  message: "The app does not depend on tests, benchmarks, scripts or the server.",
+};
+const NO_DB_IN_ROUTES = {
+  regex: "^(#db/|#app/db\\.server$|kysely$)",
+  message: "Routes reach the database through a domain function (app/<domain>/*.server.ts), never directly.",
+};
 const BROWSER = [
   { regex: "^(#db/|#app/db\\.server$|kysely$|pg$|better-sqlite3$)", message: "Browser code never touches the database." },
   { regex: "^#app/.*\\.server$", message: "Browser code never imports server-only modules (*.server.ts)." },
   { regex: "^node:", message: "Browser code runs in the browser: no Node modules." },
 ];
 const DB_LAYER = [
-  { regex: "^#(app|scripts|server|tests)/", message: "db/ is the database layer only (Kysely, dialects, migrator, row types): it knows nothing of the app." },
-  { regex: "^(@remix-run/|react$|react-dom)", message: "db/ builds no HTTP responses: it throws typed errors (DatabaseUnavailableError) and the app answers." },
+  {
+    regex: "^#(app|scripts|server|tests)/",
+    message: "db/ is the database layer only (Kysely, dialects, migrator, row types): it knows nothing of the app.",
+  },
+  {
+    regex: "^(@remix-run/|react$|react-dom)",
+    message: "db/ builds no HTTP responses: it throws typed errors (DatabaseUnavailableError) and the app answers.",
+  },
 ];
-const FROZEN = { regex: "^#", message: "Migrations are frozen: they import only kysely, never app or db code (a later change there must not rewrite history)." };
-const BUILD_ONLY = { regex: "^#(app|db)/", message: "The server runs the build: it reaches the app only through the build's entry (app/entry.server.tsx)." };
+const FROZEN = {
+  regex: "^#",
+  message: "Migrations are frozen: they import only kysely, never app or db code (a later change there must not rewrite history).",
+};
+const BUILD_ONLY = {
+  regex: "^#(app|db)/",
+  message: "The server runs the build: it reaches the app only through the build's entry (app/entry.server.tsx).",
+};
 
 const TESTS = ["**/*.test.ts", "**/*.test.tsx"];
 const BROWSER_CODE = ["app/client/**", "app/components/**", "app/shared/**"];
@@ -37,7 +58,11 @@ const BROWSER_CODE = ["app/client/**", "app/components/**", "app/shared/**"];
  * A part of the tree and the imports it may not make.
  * @returns {import("eslint").Linter.Config}
  */
-function part(/** @type {string[]} */ files, /** @type {string[]} */ ignores, /** @type {{ regex: string; message: string }[]} */ patterns) {
+function part(
+  /** @type {string[]} */ files,
+  /** @type {string[]} */ ignores,
+  /** @type {{ regex: string; message: string }[]} */ patterns,
+) {
   return { files, ignores, rules: { "no-restricted-imports": ["error", { patterns: [ONE_STYLE, ...patterns] }] } };
 }
 

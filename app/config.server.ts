@@ -45,9 +45,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     SCRYPT_LOG_N: env.SCRYPT_LOG_N || undefined,
   });
   if (!result.success) {
-    const problems = result.error.issues
-      .map((issue) => `  ${issue.path.join(".")}: ${issue.message}`)
-      .join("\n");
+    const problems = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`).join("\n");
     throw new Error(`Invalid configuration:\n${problems}`);
   }
   return result.data;

@@ -4,8 +4,7 @@ import { hydrateRoot } from "react-dom/client";
 import { RequestIdContext } from "#app/components/request-id";
 
 // The server put the failed request's id in a meta tag; hydrate with the same.
-const requestId =
-  document.querySelector<HTMLMetaElement>('meta[name="request-id"]')?.content || undefined;
+const requestId = document.querySelector<HTMLMetaElement>('meta[name="request-id"]')?.content || undefined;
 
 startTransition(() => {
   hydrateRoot(

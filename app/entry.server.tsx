@@ -19,7 +19,6 @@ export async function closeDatabase(): Promise<void> {
   await db.destroy();
 }
 
-
 export const handleError: HandleErrorFunction = (error, { request, context }) => {
   logServerError(error, request, context.requestId);
 };
@@ -81,6 +80,7 @@ export default function handleRequest(
   const waitForAll = isbot(request.headers.get("user-agent") ?? "");
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
+    // eslint-disable-next-line prefer-const -- set after renderToPipeableStream, whose callbacks can run first (a const would not exist yet)
     let timer: ReturnType<typeof setTimeout> | undefined;
     const { pipe, abort } = renderToPipeableStream(app, {
       nonce,

@@ -17,7 +17,11 @@ describe(`maintenance (${process.env.TEST_DIALECT})`, () => {
       created_at: now - 2_000,
       expires_at: i < 1_200 ? now - 1_000 : now + 60_000,
     }));
-    for (let i = 0; i < rows.length; i += 400) await db.insertInto("sessions").values(rows.slice(i, i + 400)).execute();
+    for (let i = 0; i < rows.length; i += 400)
+      await db
+        .insertInto("sessions")
+        .values(rows.slice(i, i + 400))
+        .execute();
 
     const result = await runMaintenance(now);
     expect(result.sessions).toBeGreaterThanOrEqual(1_200);
@@ -34,8 +38,16 @@ describe(`maintenance (${process.env.TEST_DIALECT})`, () => {
     for (const contact of [old, recent]) await deleteContact(user.id, contact.id);
     // The rows' time is moved back instead of `now` forward: a purge 30 days
     // ahead would also take the fresh deletes of tests running beside this one.
-    await db.updateTable("contacts").set({ deleted_at: now - PURGE_AFTER_MS }).where("id", "=", old.id).execute();
-    await db.updateTable("contacts").set({ deleted_at: now - PURGE_AFTER_MS + 60_000 }).where("id", "=", recent.id).execute();
+    await db
+      .updateTable("contacts")
+      .set({ deleted_at: now - PURGE_AFTER_MS })
+      .where("id", "=", old.id)
+      .execute();
+    await db
+      .updateTable("contacts")
+      .set({ deleted_at: now - PURGE_AFTER_MS + 60_000 })
+      .where("id", "=", recent.id)
+      .execute();
 
     const result = await runMaintenance(now);
     expect(result.contacts).toBeGreaterThanOrEqual(1);

@@ -57,7 +57,10 @@ export function Layout({ children }: { children: ReactNode }) {
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="description" content="Cardfile, a small contacts CRM: names, emails, companies, phones and notes, searchable, on any network." />
+        <meta
+          name="description"
+          content="Cardfile, a small contacts CRM: names, emails, companies, phones and notes, searchable, on any network."
+        />
         {requestId ? <meta name="request-id" content={requestId} /> : null}
         <Meta />
         <Links />

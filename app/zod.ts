@@ -18,3 +18,11 @@ function withoutEval(): typeof zod {
 }
 
 export const z = withoutEval();
+
+// The types that go with it (z.output<…> and friends), as zod's own z has them.
+// eslint-disable-next-line @typescript-eslint/no-namespace -- a types-only namespace beside the value, like zod's own
+export declare namespace z {
+  export type output<T extends zod.ZodType> = zod.output<T>;
+  export type input<T extends zod.ZodType> = zod.input<T>;
+  export type infer<T extends zod.ZodType> = zod.infer<T>;
+}

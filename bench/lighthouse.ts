@@ -35,7 +35,19 @@ const TARGETS: Partial<Record<Category, number>> = { performance: 95, accessibil
 const BUDGETS = { js: 95_000, css: 10_000 };
 const CONTACTS = 50;
 /** What goes into the private copy of the app that is built and served. */
-const APP_FILES = ["app", "db", "migrations", "public", "scripts", "server", "server.js", "vite.config.ts", "remix.config.js", "tsconfig.json", "package.json"];
+const APP_FILES = [
+  "app",
+  "db",
+  "migrations",
+  "public",
+  "scripts",
+  "server",
+  "server.js",
+  "vite.config.ts",
+  "remix.config.js",
+  "tsconfig.json",
+  "package.json",
+];
 const READY_TIMEOUT_MS = 30_000;
 
 const HELP = `npm run lighthouse [-- options]
@@ -69,7 +81,10 @@ async function cleanUp() {
     }
   }
 }
-for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+for (const [signal, code] of [
+  ["SIGINT", 130],
+  ["SIGTERM", 143],
+] as const) {
   process.once(signal, () => {
     log(`${signal}: stopping`);
     void cleanUp().finally(() => process.exit(code));
@@ -107,7 +122,10 @@ function productionEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 async function buildApp(dir: string) {
   for (const file of APP_FILES) cpSync(path.join(root, file), path.join(dir, file), { recursive: true });
   symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
-  await run(process.execPath, [path.join(root, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], { cwd: dir, env: productionEnv({}) });
+  await run(process.execPath, [path.join(root, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], {
+    cwd: dir,
+    env: productionEnv({}),
+  });
   const serverBuild = readFileSync(path.join(dir, "build/server/index.js"), "utf8");
   const missing = [...new Set(serverBuild.match(/\/assets\/[\w.-]+\.(?:js|css)/g) ?? [])].filter(
     (asset) => !existsSync(path.join(dir, "build/client", asset)),
@@ -117,7 +135,12 @@ async function buildApp(dir: string) {
 
 /** server.js over the private copy in `dir` (its own server.js and build/), on port 0, with the tests' spawner. */
 async function startServer(dir: string, databaseUrl: string): Promise<string> {
-  const server = await spawnServer({ appDir: dir, script: path.join(dir, "server.js"), env: { DATABASE_URL: databaseUrl }, timeoutMs: READY_TIMEOUT_MS });
+  const server = await spawnServer({
+    appDir: dir,
+    script: path.join(dir, "server.js"),
+    env: { DATABASE_URL: databaseUrl },
+    timeoutMs: READY_TIMEOUT_MS,
+  });
   cleanups.push(async () => {
     await server.stop(5_000);
     // Errors the server logged while Lighthouse ran are worth seeing.
@@ -146,11 +169,23 @@ async function post(baseURL: string, pathname: string, fields: Record<string, st
 
 const FIRST = ["Ada", "Grace", "Alan", "Katherine", "Linus", "Margaret", "Edsger", "Barbara", "Donald", "Frances"];
 const LAST = ["Lovelace", "Hopper", "Turing", "Johnson", "Torvalds", "Hamilton", "Dijkstra", "Liskov", "Knuth", "Allen"];
-const COMPANIES = ["Analytical Engines Ltd", "Compiler Works", null, "Orbital Mechanics Inc.", "Kernel & Co", "Apollo Guidance", null, "Abstraction Labs"];
+const COMPANIES = [
+  "Analytical Engines Ltd",
+  "Compiler Works",
+  null,
+  "Orbital Mechanics Inc.",
+  "Kernel & Co",
+  "Apollo Guidance",
+  null,
+  "Abstraction Labs",
+];
 
 async function signUpWithContacts(baseURL: string): Promise<string> {
   const signup = await post(baseURL, "/signup", { email: "lighthouse@example.com", password: "correct horse battery staple" });
-  const session = signup.headers.getSetCookie().map((c) => c.split(";")[0]!).find((c) => c.startsWith("cardfile_session="));
+  const session = signup.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0]!)
+    .find((c) => c.startsWith("cardfile_session="));
   if (!session) throw new Error("the sign-up set no session cookie");
   for (let i = 0; i < CONTACTS; i++) {
     const first = FIRST[i % FIRST.length]!;
@@ -245,13 +280,26 @@ function failingAudits(lhr: Result): FailingAudit[] {
       if (!audit || audit.score === null || audit.score >= 1) continue;
       if (!["binary", "numeric", "metricSavings"].includes(audit.scoreDisplayMode)) continue;
       const items = category === "performance" ? undefined : (audit.details as { items?: unknown[] } | undefined)?.items?.slice(0, 5);
-      failing.push({ id: audit.id, title: audit.title, category, score: audit.score, weight: ref.weight, displayValue: audit.displayValue, items });
+      failing.push({
+        id: audit.id,
+        title: audit.title,
+        category,
+        score: audit.score,
+        weight: ref.weight,
+        displayValue: audit.displayValue,
+        items,
+      });
     }
   }
   return failing;
 }
 
-async function measurePage(baseURL: string, pathname: string, cookie: string | null, options: { runs: number; workDir: string; reports?: string }) {
+async function measurePage(
+  baseURL: string,
+  pathname: string,
+  cookie: string | null,
+  options: { runs: number; workDir: string; reports?: string },
+) {
   const lhrs: Result[] = [];
   for (let i = 0; i < options.runs; i++) {
     log(`${pathname}: run ${i + 1} of ${options.runs}`);
@@ -305,15 +353,16 @@ function assetSizes(lhr: Result, html: string, baseURL: string, clientDir: strin
   const items = (lhr.audits["network-requests"]?.details as { items?: { url: string; resourceType?: string }[] } | undefined)?.items ?? [];
   const href = (tag: string) => /href="([^"]+)"/.exec(tag)?.[1] ?? "";
   const links = (rel: string) => (html.match(new RegExp(`<link[^>]*rel="${rel}"[^>]*>`, "g")) ?? []).map(href);
-  const inlineImports = [...html.matchAll(/<script[^>]*type="module"[^>]*>([\s\S]*?)<\/script>/g)].flatMap(
-    ([, script]) => [...script!.matchAll(/import\s*(?:\*\s*as\s+\w+\s+from\s*)?\(?\s*"([^"]+)"/g)].map((m) => m[1]!),
+  const inlineImports = [...html.matchAll(/<script[^>]*type="module"[^>]*>([\s\S]*?)<\/script>/g)].flatMap(([, script]) =>
+    [...script!.matchAll(/import\s*(?:\*\s*as\s+\w+\s+from\s*)?\(?\s*"([^"]+)"/g)].map((m) => m[1]!),
   );
   const named = [...links("modulepreload"), ...inlineImports, ...links("stylesheet")].filter((file) => file.startsWith("/assets/"));
   const sizes = (type: string, extension: string) => {
     const fetched = items.filter((i) => i.resourceType === type && i.url.startsWith(baseURL + "/")).map((i) => new URL(i.url).pathname);
-    const files = [...new Set([...fetched, ...named.filter((file) => file.endsWith(extension))])]
-      .sort()
-      .map((file) => ({ file, gzipBytes: gzipSync(readFileSync(path.join(clientDir, file)), { level: constants.Z_BEST_COMPRESSION }).length }));
+    const files = [...new Set([...fetched, ...named.filter((file) => file.endsWith(extension))])].sort().map((file) => ({
+      file,
+      gzipBytes: gzipSync(readFileSync(path.join(clientDir, file)), { level: constants.Z_BEST_COMPRESSION }).length,
+    }));
     return { files, totalGzipBytes: files.reduce((sum, f) => sum + f.gzipBytes, 0) };
   };
   return { js: sizes("Script", ".js"), css: sizes("Stylesheet", ".css") };
@@ -345,7 +394,10 @@ async function main() {
   log("building (remix vite:build, in a private copy of the sources)");
   await buildApp(dir);
   const databaseUrl = `file:${path.join(dir, "lighthouse.sqlite")}`;
-  await run(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "scripts/migrate.ts"], { cwd: dir, env: productionEnv({ DATABASE_URL: databaseUrl }) });
+  await run(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "scripts/migrate.ts"], {
+    cwd: dir,
+    env: productionEnv({ DATABASE_URL: databaseUrl }),
+  });
   const baseURL = await startServer(dir, databaseUrl);
   log(`server.js at ${baseURL}; signing up and creating ${CONTACTS} contacts`);
   const cookie = await signUpWithContacts(baseURL);
@@ -371,9 +423,22 @@ async function main() {
     ["target", ...CATEGORIES.map((c) => (TARGETS[c] === undefined ? "-" : `>= ${TARGETS[c]}`))],
   ];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-  console.log(table.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n"));
+  console.log(
+    table
+      .map((row) =>
+        row
+          .map((cell, i) => cell.padEnd(widths[i]!))
+          .join("  ")
+          .trimEnd(),
+      )
+      .join("\n"),
+  );
   for (const page of pages) {
-    console.log(`\n${page.path}: performance runs ${page.performanceRuns.join(", ")}; ${Object.entries(page.metrics).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+    console.log(
+      `\n${page.path}: performance runs ${page.performanceRuns.join(", ")}; ${Object.entries(page.metrics)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")}`,
+    );
     const diagnostics = page.failingAudits.filter((a) => a.weight === 0).length;
     for (const audit of page.failingAudits.filter((a) => a.weight > 0)) {
       console.log(`  ${audit.category}: ${audit.id} (${audit.title})${audit.displayValue ? `: ${audit.displayValue}` : ""}`);
@@ -428,7 +493,7 @@ try {
     console.error(`${(error as Error).message}\n\n${HELP}`);
     process.exitCode = 2;
   } else {
-    console.error(error instanceof Error ? error.stack ?? error.message : error);
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
     process.exitCode = 1;
   }
 } finally {

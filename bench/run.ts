@@ -298,7 +298,10 @@ async function main(argv: string[]): Promise<number> {
       (options.contacts === 1_000_000 ? "" : ` (they are set for 1,000,000 contacts)`) +
       `.\nResults: ${path.relative(process.cwd(), outDir) || "."}/latest.{json,md,svg}`,
   );
-  for (const t of missed) console.log(`  missed: ${t.target}${t.db ? ` (${t.db})` : ""}: ${t.measured?.toFixed(2)} ${t.unit}, limit ${t.comparison} ${t.limit} ${t.unit}`);
+  for (const t of missed)
+    console.log(
+      `  missed: ${t.target}${t.db ? ` (${t.db})` : ""}: ${t.measured?.toFixed(2)} ${t.unit}, limit ${t.comparison} ${t.limit} ${t.unit}`,
+    );
   if (failures.length) {
     console.error(`\nbench: ${failures.length} scenario(s) failed:\n${failures.map((f) => `  ${f}`).join("\n")}`);
     return 1;

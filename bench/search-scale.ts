@@ -93,14 +93,20 @@ async function load(count: number): Promise<void> {
         });
       }
       await db.transaction().execute(async (trx) => {
-        for (let i = 0; i < rows.length; i += 1000) await trx.insertInto("contacts").values(rows.slice(i, i + 1000)).execute();
+        for (let i = 0; i < rows.length; i += 1000)
+          await trx
+            .insertInto("contacts")
+            .values(rows.slice(i, i + 1000))
+            .execute();
       });
       if ((start / BATCH) % 10 === 9) console.log(`${start + BATCH} rows, ${((performance.now() - started) / 1000).toFixed(1)} s`);
     }
     indexedAt = performance.now();
   });
   const done = performance.now();
-  console.log(`loaded ${count} in ${((indexedAt - started) / 1000).toFixed(1)} s, index ${((done - indexedAt) / 1000).toFixed(1)} s, total ${((done - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `loaded ${count} in ${((indexedAt - started) / 1000).toFixed(1)} s, index ${((done - indexedAt) / 1000).toFixed(1)} s, total ${((done - started) / 1000).toFixed(1)} s`,
+  );
   const { sql } = await import("kysely");
   const t = performance.now();
   await sql`analyze`.execute(db);
@@ -142,7 +148,14 @@ async function time(runs: number): Promise<void> {
   if (process.env.GATHER_LIMIT) SEARCH_PLAN.gatherLimit = Number(process.env.GATHER_LIMIT);
   if (process.env.WALK_LIMIT) SEARCH_PLAN.walkLimit = Number(process.env.WALK_LIMIT);
   // One contact's address, as the benchmark's search-rare asks.
-  const { email } = await db.selectFrom("contacts").select("email").where("owner_id", "=", OWNER).orderBy("created_at").offset(400_000).limit(1).executeTakeFirstOrThrow();
+  const { email } = await db
+    .selectFrom("contacts")
+    .select("email")
+    .where("owner_id", "=", OWNER)
+    .orderBy("created_at")
+    .offset(400_000)
+    .limit(1)
+    .executeTakeFirstOrThrow();
   for (const [label, q, depth] of [...QUERIES, ["rare: one address", email, 0] as const]) {
     // Walk to the page first (not timed), then time reading that page.
     let cursor: string | null = null;
@@ -159,7 +172,9 @@ async function time(runs: number): Promise<void> {
     }
     times.sort((a, b) => a - b);
     const at = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!.toFixed(1);
-    console.log(`${label.padEnd(34)} ${String(page.contacts.length).padStart(3)} rows  p50 ${at(0.5).padStart(7)} ms  p95 ${at(0.95).padStart(7)} ms`);
+    console.log(
+      `${label.padEnd(34)} ${String(page.contacts.length).padStart(3)} rows  p50 ${at(0.5).padStart(7)} ms  p95 ${at(0.95).padStart(7)} ms`,
+    );
   }
   await db.destroy();
 }

@@ -23,30 +23,31 @@ describe(`the database module (${dialect})`, () => {
 });
 
 // SQLite has no connection to lose: this part exists only in the Postgres suite.
-if (dialect === "postgres") describe("a Postgres connection that dies while it is in use", () => {
-  // The pool only listens for errors on idle connections. A connection a
-  // request holds (one it just took, whose socket was already closing) once
-  // emitted an unhandled 'error' and took the whole server down.
-  it("fails that request as unavailable and leaves the process and the pool working", async () => {
-    const target = new URL(url);
-    const outage = new Outage(0, { host: target.hostname, port: Number(target.port || 5432) });
-    await outage.up();
-    const relayed = createDatabase(outage.relayUrl(target.toString()));
-    try {
-      const request = relayed.connection().execute(async (connection) => {
-        await sql`select 1`.execute(connection);
-        await outage.down();
-        await new Promise((resolve) => setTimeout(resolve, 100)); // the held connection sees its socket end
-        return sql`select 1`.execute(connection);
-      });
-      await expect(request).rejects.toBeInstanceOf(DatabaseUnavailableError);
-
+if (dialect === "postgres")
+  describe("a Postgres connection that dies while it is in use", () => {
+    // The pool only listens for errors on idle connections. A connection a
+    // request holds (one it just took, whose socket was already closing) once
+    // emitted an unhandled 'error' and took the whole server down.
+    it("fails that request as unavailable and leaves the process and the pool working", async () => {
+      const target = new URL(url);
+      const outage = new Outage(0, { host: target.hostname, port: Number(target.port || 5432) });
       await outage.up();
-      const { rows } = await sql<{ one: number }>`select 1 as one`.execute(relayed);
-      expect(Number(rows[0]?.one)).toBe(1);
-    } finally {
-      await relayed.destroy();
-      await outage.down();
-    }
+      const relayed = createDatabase(outage.relayUrl(target.toString()));
+      try {
+        const request = relayed.connection().execute(async (connection) => {
+          await sql`select 1`.execute(connection);
+          await outage.down();
+          await new Promise((resolve) => setTimeout(resolve, 100)); // the held connection sees its socket end
+          return sql`select 1`.execute(connection);
+        });
+        await expect(request).rejects.toBeInstanceOf(DatabaseUnavailableError);
+
+        await outage.up();
+        const { rows } = await sql<{ one: number }>`select 1 as one`.execute(relayed);
+        expect(Number(rows[0]?.one)).toBe(1);
+      } finally {
+        await relayed.destroy();
+        await outage.down();
+      }
+    });
   });
-});

@@ -1,15 +1,7 @@
 import SQLite from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import {
-  CompiledQuery,
-  Kysely,
-  type Transaction,
-  PostgresDialect,
-  SqliteDialect,
-  type DatabaseConnection,
-  type Driver,
-} from "kysely";
+import { CompiledQuery, Kysely, type Transaction, PostgresDialect, SqliteDialect, type DatabaseConnection, type Driver } from "kysely";
 import pg from "pg";
 import type { Database } from "./schema";
 
@@ -99,7 +91,10 @@ export function isUnavailable(error: unknown): boolean {
     // 08xxx connection exception, 57P01-03 shutdown/cannot connect, 53300 too many connections, 57014 statement timeout
     if (/^08/.test(code) || ["57P01", "57P02", "57P03", "53300", "57014"].includes(code)) return true;
   }
-  return typeof message === "string" && /Connection terminated|timeout exceeded when trying to connect|Query read timeout|not queryable/i.test(message);
+  return (
+    typeof message === "string" &&
+    /Connection terminated|timeout exceeded when trying to connect|Query read timeout|not queryable/i.test(message)
+  );
 }
 
 /**
@@ -138,7 +133,7 @@ class AvailabilityAwarePostgresDialect extends PostgresDialect {
   override createDriver(): Driver {
     const driver = super.createDriver();
     const acquire = driver.acquireConnection.bind(driver);
-    const guard = <T,>(operation: () => Promise<T>) => guarded(operation, this.onUnavailable);
+    const guard = <T>(operation: () => Promise<T>) => guarded(operation, this.onUnavailable);
     // Kysely hands out the same connection object for a pooled client every
     // time: wrap each once, or every acquire would add a layer and queries
     // would slow down (and finally overflow the stack) as the process ages.
@@ -200,9 +195,6 @@ export function createDatabase(url: string, { onUnavailable = (error) => error }
  * caller's when `executor` already is one: a domain write and the record of
  * its submission key then commit or roll back together.
  */
-export function inTransaction<T>(
-  executor: Kysely<Database>,
-  write: (trx: Transaction<Database>) => Promise<T>,
-): Promise<T> {
+export function inTransaction<T>(executor: Kysely<Database>, write: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
   return executor.isTransaction ? write(executor as Transaction<Database>) : executor.transaction().execute(write);
 }

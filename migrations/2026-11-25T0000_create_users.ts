@@ -11,12 +11,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("password_hash", "text", (col) => col.notNull())
     .addColumn("created_at", "bigint", (col) => col.notNull())
     .execute();
-  await db.schema
-    .createIndex("users_email_key_idx")
-    .on("users")
-    .column("email_key")
-    .unique()
-    .execute();
+  await db.schema.createIndex("users_email_key_idx").on("users").column("email_key").unique().execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -4,9 +4,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("contacts")
     .addColumn("id", "text", (col) => col.primaryKey())
-    .addColumn("owner_id", "text", (col) =>
-      col.notNull().references("users.id").onDelete("cascade"),
-    )
+    .addColumn("owner_id", "text", (col) => col.notNull().references("users.id").onDelete("cascade"))
     .addColumn("name", "text", (col) => col.notNull())
     .addColumn("email", "text", (col) => col.notNull())
     .addColumn("email_key", "text", (col) => col.notNull())
@@ -20,12 +18,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   // One account cannot hold the same address twice, ignoring case: email_key
   // is the address folded by the application, identically for both databases.
-  await db.schema
-    .createIndex("contacts_owner_email_key_idx")
-    .on("contacts")
-    .columns(["owner_id", "email_key"])
-    .unique()
-    .execute();
+  await db.schema.createIndex("contacts_owner_email_key_idx").on("contacts").columns(["owner_id", "email_key"]).unique().execute();
   // The list: newest first, keyset-paginated on (created_at, id).
   await db.schema
     .createIndex("contacts_owner_created_idx")

@@ -28,12 +28,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   // The purge finds rows deleted before a cutoff, oldest first; only deleted
   // rows are in this index, so it stays small.
-  await db.schema
-    .createIndex("contacts_deleted_at_idx")
-    .on("contacts")
-    .column("deleted_at")
-    .where("deleted_at", "is not", null)
-    .execute();
+  await db.schema.createIndex("contacts_deleted_at_idx").on("contacts").column("deleted_at").where("deleted_at", "is not", null).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
@@ -44,12 +39,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex("contacts_owner_created_idx").execute();
   await db.schema.dropIndex("contacts_owner_email_key_idx").execute();
   await db.schema.alterTable("contacts").dropColumn("deleted_at").execute();
-  await db.schema
-    .createIndex("contacts_owner_email_key_idx")
-    .on("contacts")
-    .columns(["owner_id", "email_key"])
-    .unique()
-    .execute();
+  await db.schema.createIndex("contacts_owner_email_key_idx").on("contacts").columns(["owner_id", "email_key"]).unique().execute();
   await db.schema
     .createIndex("contacts_owner_created_idx")
     .on("contacts")

@@ -10,7 +10,8 @@ import { SqliteAdapter, sql, type Kysely } from "kysely";
 // ---- a frozen copy of markWords in app/contacts/search.ts (migrations never
 // import app code; app/contacts/search.test.ts checks the two agree)
 
-const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+const UNSPACED =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 const LETTER_OR_DIGIT = /[\p{L}\p{M}\p{N}]/u;
 
 function isWordChar(c: string): boolean {
@@ -74,7 +75,11 @@ async function rewriteSearch(db: Kysely<any>, rewrite: (search: string) => strin
       .limit(1000)
       .execute();
     for (const row of rows) {
-      await db.updateTable("contacts").set({ search: rewrite(row.search) }).where("id", "=", row.id).execute();
+      await db
+        .updateTable("contacts")
+        .set({ search: rewrite(row.search) })
+        .where("id", "=", row.id)
+        .execute();
     }
     if (rows.length < 1000) return;
     after = rows[rows.length - 1]!.id;

@@ -75,6 +75,7 @@ interface Culture {
   companies?: readonly string[];
 }
 
+// prettier-ignore
 const CULTURES: readonly Culture[] = [
   {
     weight: 14,
@@ -304,8 +305,11 @@ function latin(name: Name): string {
 
 // ---------------------------------------------------------------- companies
 
+// prettier-ignore
 const ADJECTIVES = ["Blue", "Northern", "Bright", "Silver", "Quiet", "Granite", "Harbor", "Summit", "Cedar", "Golden", "Open", "Clear", "Red", "Nimbus", "Atlas", "Polar", "Copper", "Maple", "Lumen", "Iron", "Little", "Tall", "Green", "Swift", "Second", "Old Town", "Riverside", "Eastgate", "Kestrel", "Juniper"];
+// prettier-ignore
 const NOUNS = ["Heron", "River", "Peak", "Bridge", "Field", "Stone", "Oak", "Lantern", "Anchor", "Compass", "Harvest", "Falcon", "Orchard", "Beacon", "Meadow", "Foundry", "Mill", "Arrow", "Fox", "Wave"];
+// prettier-ignore
 const INDUSTRIES = ["Analytics", "Logistics", "Foods", "Design", "Studio", "Partners", "Ventures", "Robotics", "Textiles", "Media", "Health", "Energy", "Consulting", "Software", "Bakery", "Brewing", "Architects", "Dental", "Legal", "Freight", "Labs", "Systems", "Imports", "Printing", "Solar", "Motors", "Insurance", "Accounting", "Coffee Roasters", "Pharma", "Clinic", "Builders", "Marine", "Games", "Bikes"];
 
 function companyFor(random: SeedRandom, culture: Culture, nativeNames: boolean): string | null {
@@ -337,10 +341,15 @@ function companyFor(random: SeedRandom, culture: Culture, nativeNames: boolean):
 
 // ---------------------------------------------------------------- notes
 
+// prettier-ignore
 const EVENTS = ["the Web Summit", "a trade fair", "PyCon", "a friend's wedding", "the spring meetup", "Slush", "a client dinner", "the airport lounge", "a hackathon", "the school gate", "a book launch", "the climbing gym", "JSConf", "the Christmas market", "a charity run"];
+// prettier-ignore
 const TOPICS = ["the Q3 renewal", "pricing", "the pilot project", "a partnership", "the API integration", "hiring", "the office move", "their new warehouse", "the audit", "translations", "onboarding", "the catering contract", "a speaking slot", "the data migration"];
+// prettier-ignore
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+// prettier-ignore
 const CHANNELS = ["email", "phone calls", "text messages", "video calls", "WhatsApp", "calls after 3 pm", "a letter, seriously", "Signal"];
+// prettier-ignore
 const LANGUAGES = ["English", "Spanish", "German", "French", "Polish", "Icelandic", "Vietnamese", "Japanese", "Mandarin", "Korean", "Hindi", "Arabic", "Portuguese", "Swahili", "Turkish", "Greek"];
 
 function sentence(random: SeedRandom, culture: Culture): string {
@@ -374,7 +383,15 @@ function sentence(random: SeedRandom, culture: Culture): string {
     case 13:
       return `Former colleague from ${random.pick(ADJECTIVES)} ${random.pick(NOUNS)}.`;
     case 14:
-      return random.pick(["Loves cycling.", "Has two cats 🐈🐈.", "Runs marathons.", "Collects vinyl.", "Plays in a jazz band.", "New baby in spring!", "Back from parental leave."]);
+      return random.pick([
+        "Loves cycling.",
+        "Has two cats 🐈🐈.",
+        "Runs marathons.",
+        "Collects vinyl.",
+        "Plays in a jazz band.",
+        "New baby in spring!",
+        "Back from parental leave.",
+      ]);
     default:
       return `Asked for a demo on ${random.pick(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"])}.`;
   }
@@ -390,7 +407,24 @@ function notesFor(random: SeedRandom, culture: Culture): string | null {
 
 // ---------------------------------------------------------------- emails
 
-const FOLD: Record<string, string> = { ł: "l", Ł: "L", ø: "o", Ø: "O", æ: "ae", Æ: "AE", ß: "ss", đ: "d", Đ: "D", ð: "d", Ð: "D", þ: "th", Þ: "Th", ı: "i", œ: "oe", Œ: "OE" };
+const FOLD: Record<string, string> = {
+  ł: "l",
+  Ł: "L",
+  ø: "o",
+  Ø: "O",
+  æ: "ae",
+  Æ: "AE",
+  ß: "ss",
+  đ: "d",
+  Đ: "D",
+  ð: "d",
+  Ð: "D",
+  þ: "th",
+  Þ: "Th",
+  ı: "i",
+  œ: "oe",
+  Œ: "OE",
+};
 
 /** Latin letters without accents: 'Łukasz Ólafsdóttir' -> 'Lukasz Olafsdottir'. */
 export function asciiFold(text: string): string {
@@ -412,13 +446,25 @@ function memo(fold: (text: string) => string): (text: string) => string {
 }
 
 /** Letters only, lower case: what an email's local part is made of. */
-const emailWord = memo((name) => asciiFold(name).toLowerCase().replace(/[^a-z']+/g, "").replace(/^'+|'+$/g, ""));
-
-const slug = memo((text) =>
-  asciiFold(text).toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40).replace(/-+$/, ""),
+const emailWord = memo((name) =>
+  asciiFold(name)
+    .toLowerCase()
+    .replace(/[^a-z']+/g, "")
+    .replace(/^'+|'+$/g, ""),
 );
 
+const slug = memo((text) =>
+  asciiFold(text)
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 40)
+    .replace(/-+$/, ""),
+);
+
+// prettier-ignore
 const PERSONAL_DOMAINS = ["example.com", "example.org", "example.net", "mail.example", "post.example", "inbox.test", "fastpost.example", "kolibri.example", "mailbox.test"];
+// prettier-ignore
 const COMPANY_TLDS = ["example", "test", "example.com"];
 
 /**
@@ -426,7 +472,14 @@ const COMPANY_TLDS = ["example", "test", "example.com"];
  * otherwise letters, dots, apostrophes and underscores only. Two different
  * numbers can therefore never give the same address (see nextSeedIndex).
  */
-function seedEmail(random: SeedRandom, index: number, first: string, last: string, company: string | null, suffixes: readonly string[]): string {
+function seedEmail(
+  random: SeedRandom,
+  index: number,
+  first: string,
+  last: string,
+  company: string | null,
+  suffixes: readonly string[],
+): string {
   const f = emailWord(first) || "x";
   const l = emailWord(last) || "x";
   const local = random.pick([`${f}.${l}`, `${f}${l}`, `${f[0]}.${l}`, `${f}_${l}`, `${f}`, `${l}.${f}`, `${f}.${l}.`, `${f[0]}${l}`]);

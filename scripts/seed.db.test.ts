@@ -12,13 +12,7 @@ import { seedAccount, seedContacts, SPREAD_MS } from "./seed.server";
 const PASSWORD = "seeded and not common";
 
 function rowsOf(ownerId: string) {
-  return db
-    .selectFrom("contacts")
-    .selectAll()
-    .where("owner_id", "=", ownerId)
-    .orderBy("created_at")
-    .orderBy("id")
-    .execute();
+  return db.selectFrom("contacts").selectAll().where("owner_id", "=", ownerId).orderBy("created_at").orderBy("id").execute();
 }
 
 /** What a refused call must leave alone (other test files write at the same time, so only this account's rows). */
@@ -133,7 +127,10 @@ describe(`seed (${process.env.TEST_DIALECT})`, () => {
     await seedContacts(user.id, { count: 10 });
     const before = await stateOf(user.email);
     const refused = await seedAccount(user.email, `${PASSWORD} but wrong`);
-    expect(refused).toEqual({ ok: false, message: `${user.email} already has an account and that is not its password; nothing was written.` });
+    expect(refused).toEqual({
+      ok: false,
+      message: `${user.email} already has an account and that is not its password; nothing was written.`,
+    });
     expect(await stateOf(user.email)).toEqual(before);
     expect(await verifyLogin(user.email, PASSWORD)).toEqual(user);
   });

@@ -39,7 +39,8 @@ export async function seedAccount(email: string, password: string): Promise<Seed
   const { email: address } = SignupSchema.parse({ email, password });
   const user = await verifyLogin(address, password);
   if (user) return { ok: true, user, created: false };
-  if (await userExists(address)) return { ok: false, message: `${address} already has an account and that is not its password; nothing was written.` };
+  if (await userExists(address))
+    return { ok: false, message: `${address} already has an account and that is not its password; nothing was written.` };
   const created = await createUser(address, password);
   if (!created.ok) return { ok: false, message: `${address} was signed up meanwhile; run again to reuse it.` };
   return { ok: true, user: created.user, created: true };
@@ -109,7 +110,7 @@ export async function seedContacts(
   // running app (or another test file on the same database) would not index
   // its own writes until the rebuild, and rebuilding a big table costs more
   // than indexing a few thousand rows as they go.
-  const load = count >= BULK_LOAD_FROM ? bulkLoad : <T,>(fn: () => Promise<T>) => fn();
+  const load = count >= BULK_LOAD_FROM ? bulkLoad : <T>(fn: () => Promise<T>) => fn();
   await withLoadCache(() =>
     load(async () => {
       while (result.added < count) {

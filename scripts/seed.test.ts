@@ -41,9 +41,7 @@ describe("progress", () => {
   it("formats the bar with count, rate and ETA", () => {
     expect(formatDuration(65_000)).toBe("1:05");
     expect(formatDuration(3_723_000)).toBe("1:02:03");
-    expect(progressLine(250_000, 1_000_000, 10_000, 20)).toBe(
-      "[#####···············] 250,000/1,000,000   25%  25,000 rows/s  ETA 0:30",
-    );
+    expect(progressLine(250_000, 1_000_000, 10_000, 20)).toBe("[#####···············] 250,000/1,000,000   25%  25,000 rows/s  ETA 0:30");
     expect(progressLine(0, 10, 0, 4)).toBe("[····] 0/10    0%  0 rows/s  ETA ?");
   });
 

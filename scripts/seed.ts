@@ -143,8 +143,12 @@ async function main(argv: string[]): Promise<number> {
     });
     progress.finish(result.added);
     const numbers = (n: number) => n.toLocaleString("en-US");
-    const range = result.added > 0 ? `, addresses numbered ${numbers(result.firstNumber)}–${numbers(result.firstNumber + result.added - 1)}` : "";
-    const before = result.existing > 0 ? ` It had ${numbers(result.existing)} before; the numbering continues after theirs, so no address collides.` : "";
+    const range =
+      result.added > 0 ? `, addresses numbered ${numbers(result.firstNumber)}–${numbers(result.firstNumber + result.added - 1)}` : "";
+    const before =
+      result.existing > 0
+        ? ` It had ${numbers(result.existing)} before; the numbering continues after theirs, so no address collides.`
+        : "";
     console.log(`${account.user.email} got ${numbers(result.added)} contacts (seed "${args.seed}"${range}).${before}`);
     return 0;
   } catch (error) {

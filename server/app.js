@@ -8,7 +8,16 @@ import express from "express";
 import { randomBytes } from "node:crypto";
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import { bodyProblem, crossOriginProblem, METHODS, PAGE_METHODS, plainPage, postsNowhere, requestLineProblem, securityHeaders } from "./policy.js";
+import {
+  bodyProblem,
+  crossOriginProblem,
+  METHODS,
+  PAGE_METHODS,
+  plainPage,
+  postsNowhere,
+  requestLineProblem,
+  securityHeaders,
+} from "./policy.js";
 import { remixHandler } from "./remix-adapter.js";
 
 /**
@@ -19,7 +28,14 @@ import { remixHandler } from "./remix-adapter.js";
 export function listFiles(dir, skip) {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
-    .map((entry) => "/" + path.relative(dir, path.join(entry.parentPath ?? entry.path, entry.name)).split(path.sep).join("/"))
+    .map(
+      (entry) =>
+        "/" +
+        path
+          .relative(dir, path.join(entry.parentPath ?? entry.path, entry.name))
+          .split(path.sep)
+          .join("/"),
+    )
     .filter((url) => !url.startsWith(`/${skip}/`));
 }
 
@@ -42,7 +58,8 @@ export function createApp({ build, trustProxy, buildDir }) {
     // proxy`). HSTS, the origin check and the URL Remix sees (whose protocol
     // the cookies' Secure follows, app/http/cookies.server.ts) all use it.
     res.locals.protocol = req.protocol;
-    for (const [name, value] of Object.entries(securityHeaders(res.locals.cspNonce, res.locals.protocol === "https"))) res.setHeader(name, value);
+    for (const [name, value] of Object.entries(securityHeaders(res.locals.cspNonce, res.locals.protocol === "https")))
+      res.setHeader(name, value);
     // A 304 tells the browser to reuse its stored page, whose scripts carry
     // the nonce of the response that stored it; the 304's headers replace the
     // stored ones, so a fresh policy (a new nonce) would block those scripts.
@@ -62,9 +79,16 @@ export function createApp({ build, trustProxy, buildDir }) {
   // (405); bodies too big or not forms (413/411/415).
   const hasNoAction = postsNowhere(build.routes);
   app.use((req, res, next) => {
-    const request = { method: req.method, origin: `${res.locals.protocol}://${req.get("host")}`, header: (/** @type {string} */ n) => req.get(n) };
+    const request = {
+      method: req.method,
+      origin: `${res.locals.protocol}://${req.get("host")}`,
+      header: (/** @type {string} */ n) => req.get(n),
+    };
     if (crossOriginProblem(request)) {
-      res.status(403).type("html").send(plainPage(403, "Request refused", "This form was sent from another site, so Cardfile did not act on it."));
+      res
+        .status(403)
+        .type("html")
+        .send(plainPage(403, "Request refused", "This form was sent from another site, so Cardfile did not act on it."));
       return;
     }
     const line = requestLineProblem({
@@ -76,18 +100,27 @@ export function createApp({ build, trustProxy, buildDir }) {
     });
     if (line) {
       if (line[0] === 405) res.set("Allow", METHODS.join(", "));
-      res.status(line[0]).type("html").send(plainPage(line[0], "Request refused", line[1]));
+      res
+        .status(line[0])
+        .type("html")
+        .send(plainPage(line[0], "Request refused", line[1]));
       return;
     }
     if (req.method === "POST" && hasNoAction(req.originalUrl)) {
       res.set("Allow", PAGE_METHODS.join(", "));
-      res.status(405).type("html").send(plainPage(405, "Method not allowed", "This address shows a page; it does not take forms."));
+      res
+        .status(405)
+        .type("html")
+        .send(plainPage(405, "Method not allowed", "This address shows a page; it does not take forms."));
       return;
     }
     const body = bodyProblem(request);
     if (body) {
       res.set("Connection", "close");
-      res.status(body[0]).type("html").send(plainPage(body[0], "Request refused", body[1]));
+      res
+        .status(body[0])
+        .type("html")
+        .send(plainPage(body[0], "Request refused", body[1]));
       return;
     }
     next();
@@ -121,7 +154,10 @@ export function createApp({ build, trustProxy, buildDir }) {
       if (res.headersSent) return next(error);
       const code = clientError ? status : 500;
       const message = clientError ? "That request could not be understood." : `Something went wrong. Reference: ${res.locals.requestId}`;
-      res.status(code).type("html").send(plainPage(code, clientError ? "Bad request" : "Something went wrong", message));
+      res
+        .status(code)
+        .type("html")
+        .send(plainPage(code, clientError ? "Bad request" : "Something went wrong", message));
     },
   );
   return app;

@@ -162,7 +162,7 @@ export function postsNowhere(routes) {
     if (!matches || !last) return false;
     const bareIndex = searchParams.getAll("index").some((value) => value === "");
     const action = last.route.index && bareIndex ? last : matches.filter((match, i) => i === 0 || match.route.path).at(-1);
-    return typeof routes[/** @type {Tree} */ (action?.route).id]?.module.action !== "function";
+    return typeof (action && routes[/** @type {Tree} */ (action.route).id]?.module.action) !== "function";
   };
 }
 

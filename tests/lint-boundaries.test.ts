@@ -13,7 +13,11 @@ async function restrictedImports(filePath: string, code: string): Promise<string
 describe("layer boundaries (eslint.config.js)", () => {
   it.each([
     ["app/routes/some-page.tsx", 'import { db } from "#app/db.server";\nexport const x = db;\n', /through a domain function/],
-    ["app/routes/some-page.tsx", 'import { createDatabase } from "#db/database.server";\nexport const x = createDatabase;\n', /through a domain function/],
+    [
+      "app/routes/some-page.tsx",
+      'import { createDatabase } from "#db/database.server";\nexport const x = createDatabase;\n',
+      /through a domain function/,
+    ],
     ["app/routes/some-page.tsx", 'import { sql } from "kysely";\nexport const x = sql;\n', /through a domain function/],
     ["app/contacts/some.server.ts", 'import * as page from "#app/routes/contacts.new";\nexport const x = page;\n', /never import routes/],
     ["app/contacts/some.server.ts", 'import { call } from "#tests/route-helpers";\nexport const x = call;\n', /does not depend on tests/],
@@ -22,7 +26,11 @@ describe("layer boundaries (eslint.config.js)", () => {
     ["app/shared/some.ts", 'import { randomBytes } from "node:crypto";\nexport const x = randomBytes;\n', /no Node modules/],
     ["db/some.ts", 'import { config } from "#app/config.server";\nexport const x = config;\n', /knows nothing of the app/],
     ["db/some.ts", 'import { data } from "@remix-run/node";\nexport const x = data;\n', /builds no HTTP responses/],
-    ["migrations/2030-01-01T0000_x.ts", 'import { emailKey } from "#app/shared/text";\nexport const x = emailKey;\n', /Migrations are frozen/],
+    [
+      "migrations/2030-01-01T0000_x.ts",
+      'import { emailKey } from "#app/shared/text";\nexport const x = emailKey;\n',
+      /Migrations are frozen/,
+    ],
     ["server/some.js", 'import { db } from "#app/db.server";\nexport const x = db;\n', /only through the build/],
     ["app/contacts/some.ts", 'import { x } from "../shared/text";\nexport const y = x;\n', /subpath import/],
   ])("%s may not: %s", async (file, code, message) => {
@@ -33,7 +41,10 @@ describe("layer boundaries (eslint.config.js)", () => {
   it.each([
     ["app/routes/some-page.tsx", 'import { getContact } from "#app/contacts/contacts.server";\nexport const x = getContact;\n'],
     ["app/contacts/some.server.ts", 'import { db } from "#app/db.server";\nexport const x = db;\n'],
-    ["app/routes/some.db.test.ts", 'import { db } from "#app/db.server";\nimport { call } from "#tests/route-helpers";\nexport const x = [db, call];\n'],
+    [
+      "app/routes/some.db.test.ts",
+      'import { db } from "#app/db.server";\nimport { call } from "#tests/route-helpers";\nexport const x = [db, call];\n',
+    ],
     ["db/some.ts", 'import { Kysely } from "kysely";\nexport const x = Kysely;\n'],
     ["migrations/2030-01-01T0000_x.ts", 'import type { Kysely } from "kysely";\nexport type X = Kysely<any>;\n'],
   ])("%s may import what its layer allows", async (file, code) => {

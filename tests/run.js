@@ -67,7 +67,9 @@ async function suite(args) {
   }
   const unknown = requested.filter((name) => !["unit", "sqlite", "postgres", "e2e"].includes(name));
   if (unknown.length) {
-    console.error(`ERROR: no suite named ${unknown.join(", ")} (suites: unit, sqlite, postgres, e2e; node tests/run.js --bench-smoke for the bench smoke)`);
+    console.error(
+      `ERROR: no suite named ${unknown.join(", ")} (suites: unit, sqlite, postgres, e2e; node tests/run.js --bench-smoke for the bench smoke)`,
+    );
     finish("suite", [], [], 1);
   }
 
@@ -99,7 +101,12 @@ function countsOf(resultsFile) {
     // A file that failed with no failed test in it (a syntax error, a failed
     // beforeAll: its tests are skipped or absent) counts as one failure.
     const brokenFiles = r.testResults.filter((f) => f.status === "failed" && !f.assertionResults.some((a) => a.status === "failed")).length;
-    return { passed: r.numPassedTests, failed: r.numFailedTests + brokenFiles, skipped: r.numPendingTests + r.numTodoTests, files: r.testResults.length };
+    return {
+      passed: r.numPassedTests,
+      failed: r.numFailedTests + brokenFiles,
+      skipped: r.numPendingTests + r.numTodoTests,
+      files: r.testResults.length,
+    };
   } catch {
     // vitest died before writing results.
     return null;

@@ -19,7 +19,13 @@ describe("contentSecurityPolicy", () => {
   it("allows scripts only with this response's nonce, and nothing from other origins", () => {
     const policy = contentSecurityPolicy("n0nce");
     expect(policy).toContain("script-src 'nonce-n0nce' 'strict-dynamic'");
-    for (const directive of ["default-src 'self'", "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'", "object-src 'none'"]) {
+    for (const directive of [
+      "default-src 'self'",
+      "form-action 'self'",
+      "frame-ancestors 'none'",
+      "base-uri 'none'",
+      "object-src 'none'",
+    ]) {
       expect(policy).toContain(directive);
     }
     expect(policy).not.toMatch(/unsafe-(inline|eval)/);
@@ -34,16 +40,23 @@ describe("securityHeaders", () => {
 
   it("forbids framing and sniffing on every response", () => {
     const headers = securityHeaders("n", false);
-    expect(headers).toMatchObject({ "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff", "Cross-Origin-Opener-Policy": "same-origin" });
+    expect(headers).toMatchObject({
+      "X-Frame-Options": "DENY",
+      "X-Content-Type-Options": "nosniff",
+      "Cross-Origin-Opener-Policy": "same-origin",
+    });
     expect(headers["Content-Security-Policy"]).toBe(contentSecurityPolicy("n"));
   });
 });
 
 describe("crossOriginProblem", () => {
-  const post = (headers: Record<string, string>) => crossOriginProblem({ method: "POST", origin: "http://cardfile.test", header: headersOf(headers) });
+  const post = (headers: Record<string, string>) =>
+    crossOriginProblem({ method: "POST", origin: "http://cardfile.test", header: headersOf(headers) });
 
   it("lets reads through whatever they carry", () => {
-    expect(crossOriginProblem({ method: "GET", origin: "http://cardfile.test", header: headersOf({ origin: "https://evil.test" }) })).toBeNull();
+    expect(
+      crossOriginProblem({ method: "GET", origin: "http://cardfile.test", header: headersOf({ origin: "https://evil.test" }) }),
+    ).toBeNull();
   });
 
   it("refuses a write whose Origin is another site, even when Sec-Fetch-Site says same-origin", () => {

@@ -29,7 +29,15 @@ afterAll(() => close());
 
 describe("remixRequest", () => {
   it("carries the method, the URL with its port and query, repeated headers and the body", async () => {
-    const res = await fetch(`${baseURL}/contacts?q=a%20b`, { method: "POST", body: "name=Ada", headers: [["x-two", "1"], ["x-two", "2"], ["content-type", "application/x-www-form-urlencoded"]] });
+    const res = await fetch(`${baseURL}/contacts?q=a%20b`, {
+      method: "POST",
+      body: "name=Ada",
+      headers: [
+        ["x-two", "1"],
+        ["x-two", "2"],
+        ["content-type", "application/x-www-form-urlencoded"],
+      ],
+    });
     expect(await res.text()).toBe(`POST ${baseURL}/contacts?q=a%20b 1, 2 name=Ada`);
   });
 
@@ -103,13 +111,35 @@ describe("postsNowhere", () => {
   const hasNoAction = postsNowhere(routes);
 
   it("finds the pages without an action, as pages and as .data requests", () => {
-    for (const url of ["/", "/contacts", "/contacts/", "/contacts?q=a", "/contacts/AAAAAAAAAAAAAAAAAAAAAA", "/contacts.data", "/_root.data", "/contacts/AAAAAAAAAAAAAAAAAAAAAA.data", "/contacts?index", "/...data", "/contacts/x/../..data"]) {
+    for (const url of [
+      "/",
+      "/contacts",
+      "/contacts/",
+      "/contacts?q=a",
+      "/contacts/AAAAAAAAAAAAAAAAAAAAAA",
+      "/contacts.data",
+      "/_root.data",
+      "/contacts/AAAAAAAAAAAAAAAAAAAAAA.data",
+      "/contacts?index",
+      "/...data",
+      "/contacts/x/../..data",
+    ]) {
       expect(hasNoAction(url), url).toBe(true);
     }
   });
 
   it("lets through what reaches an action, the splat route's 404 included", () => {
-    for (const url of ["/contacts/new", "/contacts/new.data", "/contacts/new?index", "/contacts/AAAAAAAAAAAAAAAAAAAAAA/edit", "/login?redirectTo=%2Fcontacts", "/nope", "/contacts/a/b/c", "/nope.data", "/%E0%A4%A"]) {
+    for (const url of [
+      "/contacts/new",
+      "/contacts/new.data",
+      "/contacts/new?index",
+      "/contacts/AAAAAAAAAAAAAAAAAAAAAA/edit",
+      "/login?redirectTo=%2Fcontacts",
+      "/nope",
+      "/contacts/a/b/c",
+      "/nope.data",
+      "/%E0%A4%A",
+    ]) {
       expect(hasNoAction(url), url).toBe(false);
     }
   });

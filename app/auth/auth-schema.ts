@@ -10,9 +10,7 @@ const email = z
 
 export const LoginSchema = z.object({
   email,
-  password: z
-    .string({ error: "Enter your password" })
-    .max(128, "Password must be at most 128 characters"),
+  password: z.string({ error: "Enter your password" }).max(128, "Password must be at most 128 characters"),
   redirectTo: z.string().optional(),
 });
 

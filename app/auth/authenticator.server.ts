@@ -3,13 +3,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { SubmissionResult } from "@conform-to/react";
 import { Authenticator } from "remix-auth";
 import { FormStrategy } from "remix-auth-form";
-import {
-  consumeRateLimits,
-  RATE_LIMITS,
-  refundRateLimit,
-  resetRateLimit,
-  tooManyRequests,
-} from "#app/rate-limits/rate-limits.server";
+import { consumeRateLimits, RATE_LIMITS, refundRateLimit, resetRateLimit, tooManyRequests } from "#app/rate-limits/rate-limits.server";
 import { LoginSchema } from "./auth-schema";
 import { emailKey } from "#app/shared/text";
 import { verifyLogin, type User } from "./users.server";

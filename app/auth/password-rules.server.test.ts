@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  COMMON_PASSWORD_COUNT,
-  COMMON_PASSWORD_MESSAGE,
-  newPasswordProblem,
-  PASSWORD_IS_EMAIL_MESSAGE,
-} from "./password-rules.server";
+import { COMMON_PASSWORD_COUNT, COMMON_PASSWORD_MESSAGE, newPasswordProblem, PASSWORD_IS_EMAIL_MESSAGE } from "./password-rules.server";
 
 describe("new password rules", () => {
   it("loads all 10,000 common passwords and none of the header", () => {

@@ -12,9 +12,7 @@ function scryptAsync(password: string, salt: Buffer, logN: number, r: number, p:
   // Node refuses more than 32 MiB by default; N=2^17, r=8 needs 128 MiB.
   const options: ScryptOptions = { N, r, p, maxmem: 256 * N * r };
   return new Promise<Buffer>((resolve, reject) =>
-    scrypt(password.normalize("NFKC"), salt, KEY_LENGTH, options, (error, key) =>
-      error ? reject(error) : resolve(key),
-    ),
+    scrypt(password.normalize("NFKC"), salt, KEY_LENGTH, options, (error, key) => (error ? reject(error) : resolve(key))),
   );
 }
 

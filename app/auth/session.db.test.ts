@@ -13,7 +13,11 @@ async function sessionIds(userId: string): Promise<string[]> {
 /** Gives `count` of the user's sessions an expiry `ago` ms in the past. */
 async function expire(userId: string, count: number, ago = 1): Promise<void> {
   const ids = (await sessionIds(userId)).slice(0, count);
-  await db.updateTable("sessions").set({ expires_at: Date.now() - ago }).where("id", "in", ids).execute();
+  await db
+    .updateTable("sessions")
+    .set({ expires_at: Date.now() - ago })
+    .where("id", "in", ids)
+    .execute();
 }
 
 async function sessionsFor(userId: string, count: number): Promise<void> {

@@ -190,12 +190,7 @@ export async function revokeSession(
   executor: Kysely<Database> = db,
 ): Promise<"current" | "other" | null> {
   const row = await inTransaction(executor, (trx) =>
-    trx
-      .deleteFrom("sessions")
-      .where("user_id", "=", userId)
-      .where("id", "=", sessionId)
-      .returning("token_hash")
-      .executeTakeFirst(),
+    trx.deleteFrom("sessions").where("user_id", "=", userId).where("id", "=", sessionId).returning("token_hash").executeTakeFirst(),
   );
   if (!row) return null;
   return row.token_hash === currentTokenHash(request) ? "current" : "other";
@@ -203,8 +198,6 @@ export async function revokeSession(
 
 /** Ends every session of `userId`, this browser's included; returns how many. */
 export async function revokeAllSessions(userId: string, executor: Kysely<Database> = db): Promise<number> {
-  const result = await inTransaction(executor, (trx) =>
-    trx.deleteFrom("sessions").where("user_id", "=", userId).executeTakeFirst(),
-  );
+  const result = await inTransaction(executor, (trx) => trx.deleteFrom("sessions").where("user_id", "=", userId).executeTakeFirst());
   return Number(result.numDeletedRows);
 }

@@ -9,7 +9,6 @@ export interface User {
   email: string;
 }
 
-
 export type CreateUserResult = { ok: true; user: User } | { ok: false; reason: "email-taken" };
 
 export async function createUser(email: string, password: string): Promise<CreateUserResult> {

@@ -11,7 +11,9 @@ describe("telHref", () => {
 
 describe("listedDetails", () => {
   it("joins the listed fields after the name that have a value", () => {
-    expect(listedDetails({ name: "Ada", email: "ada@example.com", company: "Analytical Engines" })).toBe("ada@example.com · Analytical Engines");
+    expect(listedDetails({ name: "Ada", email: "ada@example.com", company: "Analytical Engines" })).toBe(
+      "ada@example.com · Analytical Engines",
+    );
     expect(listedDetails({ name: "Ada", email: "ada@example.com", company: null })).toBe("ada@example.com");
   });
 });

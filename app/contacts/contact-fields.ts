@@ -32,9 +32,35 @@ export interface ContactFieldDescriptor {
 }
 
 export const CONTACT_FIELDS = {
-  name: { label: "Name", max: 100, required: true, input: "text", searchable: true, listed: true, exportColumn: "Name", example: "Ada Lovelace" },
-  email: { label: "Email", max: 255, required: true, input: "email", searchable: true, listed: true, exportColumn: "E-mail 1 - Value", example: "ada@example.com" },
-  company: { label: "Company", max: 100, input: "text", searchable: true, listed: true, exportColumn: "Organization Name", example: "Analytical Engines" },
+  name: {
+    label: "Name",
+    max: 100,
+    required: true,
+    input: "text",
+    searchable: true,
+    listed: true,
+    exportColumn: "Name",
+    example: "Ada Lovelace",
+  },
+  email: {
+    label: "Email",
+    max: 255,
+    required: true,
+    input: "email",
+    searchable: true,
+    listed: true,
+    exportColumn: "E-mail 1 - Value",
+    example: "ada@example.com",
+  },
+  company: {
+    label: "Company",
+    max: 100,
+    input: "text",
+    searchable: true,
+    listed: true,
+    exportColumn: "Organization Name",
+    example: "Analytical Engines",
+  },
   phone: { label: "Phone", max: 20, input: "tel", exportColumn: "Phone 1 - Value", example: "+44 20 7946 0000" },
   notes: { label: "Notes", max: 500, input: "textarea", exportColumn: "Notes", example: null },
 } as const satisfies Record<string, ContactFieldDescriptor>;
@@ -48,7 +74,9 @@ export const CONTACT_FIELD_NAMES = Object.keys(CONTACT_FIELDS) as ContactFieldNa
 export const contactFields = CONTACT_FIELD_NAMES.map((name) => ({ name, ...(CONTACT_FIELDS[name] as ContactFieldDescriptor) }));
 
 /** Each field's limit, by name (the form's `maxLength`, the schema's `max`). */
-export const CONTACT_LIMITS = Object.fromEntries(contactFields.map((f) => [f.name, f.max])) as { [K in ContactFieldName]: (typeof CONTACT_FIELDS)[K]["max"] };
+export const CONTACT_LIMITS = Object.fromEntries(contactFields.map((f) => [f.name, f.max])) as {
+  [K in ContactFieldName]: (typeof CONTACT_FIELDS)[K]["max"];
+};
 
 type RequiredName<K extends ContactFieldName> = (typeof CONTACT_FIELDS)[K] extends { required: true } ? K : never;
 

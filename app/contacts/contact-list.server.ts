@@ -95,7 +95,13 @@ async function sqliteSearchRows(ownerId: string, filter: SearchFilter, cursor: C
   const found = await candidateQuery(filter, SEARCH_PLAN.gatherLimit + 1).execute();
   if (found.length === 0) return [];
   if (found.length <= SEARCH_PLAN.gatherLimit) {
-    return gatherQuery(ownerId, filter, cursor, PAGE_SIZE + 1, found.map((row) => row.rowid)).execute();
+    return gatherQuery(
+      ownerId,
+      filter,
+      cursor,
+      PAGE_SIZE + 1,
+      found.map((row) => row.rowid),
+    ).execute();
   }
   // Where the walk stops is a key, found first: a contact added or deleted
   // meanwhile cannot make the walk and the rest overlap or leave a gap.
@@ -156,7 +162,13 @@ export function candidateQuery(filter: SearchFilter, limit: number) {
  * subquery with its own LIMIT: the planner cannot push the filter into it,
  * so it reads the list index in order, and only as far as it must.
  */
-export function walkQuery(ownerId: string, filter: SearchFilter, cursor: Cursor | null, stop?: { created_at: number; id: string }, executor = db) {
+export function walkQuery(
+  ownerId: string,
+  filter: SearchFilter,
+  cursor: Cursor | null,
+  stop?: { created_at: number; id: string },
+  executor = db,
+) {
   if (dialect === "sqlite") {
     return pageQuery(ownerId, filter, cursor).$if(stop !== undefined, (qb) =>
       qb.where(keyCompared(stop!, cursor?.direction === "newer" ? "<=" : ">=")),
@@ -176,7 +188,14 @@ export function walkQuery(ownerId: string, filter: SearchFilter, cursor: Cursor 
  * CROSS JOIN makes SQLite read them first, not walk the list index. On
  * Postgres, run it after bitmapScansOnly, so that the GIN index serves it.
  */
-export function gatherQuery(ownerId: string, filter: SearchFilter, cursor: Cursor | null, limit: number, candidates?: number[], executor = db) {
+export function gatherQuery(
+  ownerId: string,
+  filter: SearchFilter,
+  cursor: Cursor | null,
+  limit: number,
+  candidates?: number[],
+  executor = db,
+) {
   if (dialect === "sqlite" && candidates) {
     const given = executor
       .selectFrom(sql<{ value: number }>`json_each(${JSON.stringify(candidates)})`.as("candidate"))
@@ -216,7 +235,9 @@ export async function bitmapScansOnly(trx: typeof db): Promise<void> {
 /** The key of the walkLimit-th contact from the cursor, where plan 2 stops; none if the list ends first. */
 function walkStop(ownerId: string, cursor: Cursor | null, executor = db) {
   const keys = ofOwner(executor.selectFrom("contacts").select(["contacts.created_at", "contacts.id"]), ownerId, cursor);
-  return inPageOrder(keys, cursor, 1).offset(SEARCH_PLAN.walkLimit - 1).executeTakeFirst();
+  return inPageOrder(keys, cursor, 1)
+    .offset(SEARCH_PLAN.walkLimit - 1)
+    .executeTakeFirst();
 }
 
 /** A cursor that continues past `stop`, in the direction of `cursor`. */
@@ -229,7 +250,9 @@ function ofOwner<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>, 
   return qb
     .where(sql<SqlBool>`contacts.owner_id = ${ownerId}`)
     .where(sql<SqlBool>`contacts.deleted_at is null`)
-    .$if(cursor !== null, (qb) => qb.where(keyCompared({ created_at: cursor!.createdAt, id: cursor!.id }, cursor!.direction === "newer" ? ">" : "<")));
+    .$if(cursor !== null, (qb) =>
+      qb.where(keyCompared({ created_at: cursor!.createdAt, id: cursor!.id }, cursor!.direction === "newer" ? ">" : "<")),
+    );
 }
 
 /** The contacts that match the query (search.ts says how). */
@@ -240,7 +263,10 @@ function matching<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>,
 /** Newest first (oldest first when reading "newer" from a cursor), at most `limit`. */
 function inPageOrder<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>, cursor: Cursor | null, limit: number) {
   const direction = cursor?.direction === "newer" ? "asc" : "desc";
-  return qb.orderBy(sql`contacts.created_at`, direction).orderBy(sql`contacts.id`, direction).limit(limit);
+  return qb
+    .orderBy(sql`contacts.created_at`, direction)
+    .orderBy(sql`contacts.id`, direction)
+    .limit(limit);
 }
 
 /** (created_at, id), the list's order, compared with a row's. */

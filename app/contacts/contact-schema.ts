@@ -21,7 +21,11 @@ function text(label: string, max: number, { multiline = false } = {}) {
 }
 
 function requiredText(label: string, max: number) {
-  return z.string({ error: `${label} is required` }).trim().min(1, `${label} is required`).pipe(text(label, max));
+  return z
+    .string({ error: `${label} is required` })
+    .trim()
+    .min(1, `${label} is required`)
+    .pipe(text(label, max));
 }
 
 /** An optional text field: blank (or only spaces) is stored as null. */

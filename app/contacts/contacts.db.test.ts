@@ -207,11 +207,7 @@ async function seed(ownerId: string, count: number, prefix = "Contact"): Promise
 
 /** The owner's contact names by (created_at desc, id desc), read straight from the table. */
 async function namesNewestFirst(ownerId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom("contacts")
-    .select(["name", "created_at", "id"])
-    .where("owner_id", "=", ownerId)
-    .execute();
+  const rows = await db.selectFrom("contacts").select(["name", "created_at", "id"]).where("owner_id", "=", ownerId).execute();
   rows.sort((a, b) => b.created_at - a.created_at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
   return rows.map((r) => r.name);
 }

@@ -54,7 +54,10 @@ export function toContact(row: Pick<ContactRow, (typeof ALL_COLUMNS)[number]>): 
 
 /** The columns a create or an update writes: each field's, and the folded copies that indexes compare. */
 function columnsFor(input: ContactInput) {
-  const columns = { email_key: emailKey(input.email), search: searchText(input) } as Pick<NewContactRow, ContactFieldName | "email_key" | "search">;
+  const columns = { email_key: emailKey(input.email), search: searchText(input) } as Pick<
+    NewContactRow,
+    ContactFieldName | "email_key" | "search"
+  >;
   for (const name of CONTACT_FIELD_NAMES) (columns as Record<string, unknown>)[name] = input[name];
   return columns;
 }
@@ -118,7 +121,10 @@ export async function insertContacts(
   const perStatement = Math.min(rowsPerStatement, Math.floor(MAX_PARAMETERS / Object.keys(rows[0]!).length));
   await inTransaction(executor, async (trx) => {
     for (let start = 0; start < rows.length; start += perStatement) {
-      await trx.insertInto("contacts").values(rows.slice(start, start + perStatement)).execute();
+      await trx
+        .insertInto("contacts")
+        .values(rows.slice(start, start + perStatement))
+        .execute();
     }
   });
   return rows.length;

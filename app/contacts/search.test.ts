@@ -30,20 +30,42 @@ describe("search folding", () => {
     expect(cut).toBe("x".repeat(99));
     expect(normalizeQuery("x".repeat(98) + " 😀")).toBe("x".repeat(98));
     // What the box shows (the normalized query) searches the same when sent again.
-    for (const q of ["a\u0000b", "  Ada\u001b ", "x".repeat(99) + "😀", "\u007fZoë"]) expect(normalizeQuery(normalizeQuery(q))).toBe(normalizeQuery(q));
+    for (const q of ["a\u0000b", "  Ada\u001b ", "x".repeat(99) + "😀", "\u007fZoë"])
+      expect(normalizeQuery(normalizeQuery(q))).toBe(normalizeQuery(q));
   });
 });
 
 describe("word starts", () => {
-  const starts = (text: string) => markWords(text).split(/\n\n(?!\n)/).slice(1);
+  const starts = (text: string) =>
+    markWords(text)
+      .split(/\n\n(?!\n)/)
+      .slice(1);
 
   it("starts a word at each field, after a space or punctuation, and at every punctuation mark", () => {
-    expect(starts("ada lovelace\nada.king@x-y.org\n")).toEqual(["ada ", "lovelace\n", "ada", ".", "king", "@", "x", "-", "y", ".", "org\n"]);
+    expect(starts("ada lovelace\nada.king@x-y.org\n")).toEqual([
+      "ada ",
+      "lovelace\n",
+      "ada",
+      ".",
+      "king",
+      "@",
+      "x",
+      "-",
+      "y",
+      ".",
+      "org\n",
+    ]);
     expect(starts("o’brien (d'arcy) 100%")).toEqual(["o", "’", "brien ", "(", "d", "'", "arcy", ") ", "100", "%"]);
   });
 
   it("keeps letters with their combining marks, digits and non-Latin letters together", () => {
-    expect(starts(foldForSearch("İstanbul Ölmez straße Παπαδόπουλος Иванов"))).toEqual(["i̇stanbul ", "ölmez ", "straße ", "παπαδόπουλος ", "иванов"]);
+    expect(starts(foldForSearch("İstanbul Ölmez straße Παπαδόπουλος Иванов"))).toEqual([
+      "i̇stanbul ",
+      "ölmez ",
+      "straße ",
+      "παπαδόπουλος ",
+      "иванов",
+    ]);
   });
 
   it("starts a word at every character of scripts written without spaces", () => {
@@ -55,9 +77,22 @@ describe("word starts", () => {
   });
 
   it("is the same rule as the migration's frozen copy", () => {
-    const samples = ["", "ada lovelace\nada@x.com\n", "O'Brien & Söhne", "İstanbul", "straße", "😀👍🏽 ok", "佐藤花子", "100% real_\\", "a\u00a0b\u2003c", "x\ty", "é\u0301"];
+    const samples = [
+      "",
+      "ada lovelace\nada@x.com\n",
+      "O'Brien & Söhne",
+      "İstanbul",
+      "straße",
+      "😀👍🏽 ok",
+      "佐藤花子",
+      "100% real_\\",
+      "a\u00a0b\u2003c",
+      "x\ty",
+      "é\u0301",
+    ];
     // A fixed sweep of code points, including every ASCII character.
-    for (let start = 0; start < 0x3100; start += 97) samples.push(Array.from({ length: 40 }, (_, i) => String.fromCodePoint(start + i)).join(""));
+    for (let start = 0; start < 0x3100; start += 97)
+      samples.push(Array.from({ length: 40 }, (_, i) => String.fromCodePoint(start + i)).join(""));
     for (const text of samples) expect(frozenMarkWords(text)).toBe(markWords(text));
   });
 });

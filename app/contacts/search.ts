@@ -22,7 +22,9 @@ export function searchText(fields: Pick<ContactFields, SearchableFieldName>): st
 
 /** A query as typed in the box, made safe: no control characters, trimmed, bounded. */
 export function normalizeQuery(q: string | null): string {
-  const bounded = replaceControlChars(q ?? "", " ").trim().slice(0, 100);
+  const bounded = replaceControlChars(q ?? "", " ")
+    .trim()
+    .slice(0, 100);
   // Cut between the halves of a surrogate pair, it would end in half a character.
   return bounded.replace(/[\uD800-\uDBFF]$/, "").trimEnd();
 }
@@ -36,7 +38,8 @@ const WORD_MARK = "\n\n";
 // Scripts written without spaces between words (Chinese, Japanese, Korean
 // names, Thai…): each of their characters starts a word, so a short query
 // finds them anywhere, as a substring would.
-const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+const UNSPACED =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 const LETTER_OR_DIGIT = /[\p{L}\p{M}\p{N}]/u;
 
 /** A character that continues a word: a letter, mark or digit of a spaced script. */

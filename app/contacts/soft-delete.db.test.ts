@@ -24,7 +24,10 @@ describe(`soft delete and undo (${process.env.TEST_DIALECT})`, () => {
     expect((await listContacts(owner.id)).contacts.map((c) => c.id)).toEqual([kept.id]);
     expect((await listContacts(owner.id, { q: "vanishing" })).contacts).toEqual([]);
     expect((await listContacts(owner.id, { q: "gone" })).contacts).toEqual([]);
-    expect(await updateContact(owner.id, gone.id, contactInput({ email: gone.email }), gone.version)).toEqual({ ok: false, reason: "not-found" });
+    expect(await updateContact(owner.id, gone.id, contactInput({ email: gone.email }), gone.version)).toEqual({
+      ok: false,
+      reason: "not-found",
+    });
     // A second delete finds nothing live, and does not move deleted_at.
     expect(await deleteContact(owner.id, gone.id)).toBeNull();
     const again = await db.selectFrom("contacts").select("deleted_at").where("id", "=", gone.id).executeTakeFirstOrThrow();
@@ -103,12 +106,7 @@ describe(`soft delete and undo (${process.env.TEST_DIALECT})`, () => {
       ]);
       expect(restored.ok !== created.ok, JSON.stringify({ restored, created })).toBe(true);
       if (!restored.ok) expect(restored.reason).toBe("email-taken");
-      const live = await db
-        .selectFrom("contacts")
-        .select("id")
-        .where("owner_id", "=", owner.id)
-        .where("deleted_at", "is", null)
-        .execute();
+      const live = await db.selectFrom("contacts").select("id").where("owner_id", "=", owner.id).where("deleted_at", "is", null).execute();
       expect(live).toHaveLength(1);
     }
   });
@@ -119,7 +117,11 @@ describe(`soft delete and undo (${process.env.TEST_DIALECT})`, () => {
     await deleteContact(owner.id, contact.id);
     const { deleted_at } = await db.selectFrom("contacts").select("deleted_at").where("id", "=", contact.id).executeTakeFirstOrThrow();
 
-    expect(await restoreContact(owner.id, contact.id, db, deleted_at! + UNDO_WINDOW_MS)).toEqual({ ok: false, reason: "expired", name: "Late Undo" });
+    expect(await restoreContact(owner.id, contact.id, db, deleted_at! + UNDO_WINDOW_MS)).toEqual({
+      ok: false,
+      reason: "expired",
+      name: "Late Undo",
+    });
     expect(await getContact(owner.id, contact.id)).toBeNull();
     expect((await restoreContact(owner.id, contact.id, db, deleted_at! + UNDO_WINDOW_MS - 1)).ok).toBe(true);
   });
@@ -163,7 +165,11 @@ describe(`soft delete and undo (${process.env.TEST_DIALECT})`, () => {
       // Spread the deletes over five days, the first id deleted earliest.
       const base = Date.now();
       for (const [i, id] of ids.entries()) {
-        await db.updateTable("contacts").set({ deleted_at: base + i * 86_400_000 }).where("id", "=", id).execute();
+        await db
+          .updateTable("contacts")
+          .set({ deleted_at: base + i * 86_400_000 })
+          .where("id", "=", id)
+          .execute();
       }
       const later = base + 4 * 86_400_000 + PURGE_AFTER_MS;
       const left = async () =>

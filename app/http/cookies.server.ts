@@ -33,19 +33,8 @@ function isSecure(request: Request): boolean {
   return new URL(request.url).protocol === "https:";
 }
 
-export function serializeCookie(
-  request: Request,
-  name: string,
-  value: string,
-  maxAgeSeconds: number,
-): string {
-  const parts = [
-    `${name}=${encodeURIComponent(value)}`,
-    "Path=/",
-    "HttpOnly",
-    "SameSite=Lax",
-    `Max-Age=${maxAgeSeconds}`,
-  ];
+export function serializeCookie(request: Request, name: string, value: string, maxAgeSeconds: number): string {
+  const parts = [`${name}=${encodeURIComponent(value)}`, "Path=/", "HttpOnly", "SameSite=Lax", `Max-Age=${maxAgeSeconds}`];
   if (maxAgeSeconds === 0) parts.push("Expires=Thu, 01 Jan 1970 00:00:00 GMT");
   if (isSecure(request)) parts.push("Secure");
   return parts.join("; ");

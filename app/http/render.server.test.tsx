@@ -22,7 +22,10 @@ function remixContext(data: string) {
 }
 
 /** The document as RemixServer renders it: the app (<html>), then the data transfer after it, whose reader is taken during the render. */
-function documentFor(context: Record<string, unknown>, Transfer: (props: { context: Record<string, unknown> }) => ReactElement | null): ReactElement {
+function documentFor(
+  context: Record<string, unknown>,
+  Transfer: (props: { context: Record<string, unknown> }) => ReactElement | null,
+): ReactElement {
   return (
     <>
       <html lang="en">
@@ -46,7 +49,15 @@ function expectScriptsInBody(html: string) {
 
 function RemixTransfer({ context }: { context: Record<string, unknown> }) {
   const stream = context.serverHandoffStream as ReadableStream<Uint8Array>;
-  return <StreamTransfer context={context as unknown as EntryContext} identifier={0} reader={stream.getReader()} textDecoder={new TextDecoder()} nonce="n0nce" />;
+  return (
+    <StreamTransfer
+      context={context as unknown as EntryContext}
+      identifier={0}
+      reader={stream.getReader()}
+      textDecoder={new TextDecoder()}
+      nonce="n0nce"
+    />
+  );
 }
 
 /** A transfer that ignores what was read in advance and suspends on the stream, as another Remix version might. */
@@ -64,7 +75,14 @@ function OtherTransfer({ context }: { context: Record<string, unknown> }) {
     entry = created;
   }
   if (entry.text === undefined) throw entry.promise;
-  return <script nonce="n0nce" dangerouslySetInnerHTML={{ __html: `window.__remixContext.streamController.enqueue(${JSON.stringify(entry.text)});window.__remixContext.streamController.close();` }} />;
+  return (
+    <script
+      nonce="n0nce"
+      dangerouslySetInnerHTML={{
+        __html: `window.__remixContext.streamController.enqueue(${JSON.stringify(entry.text)});window.__remixContext.streamController.close();`,
+      }}
+    />
+  );
 }
 
 afterEach(() => vi.restoreAllMocks());
@@ -74,7 +92,7 @@ describe("renderDocument", () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     const context = remixContext(DATA);
     const html = (await renderDocument(documentFor(context, RemixTransfer), context as unknown as EntryContext, "n0nce")).toString("utf8");
-    expect(html.startsWith("<!DOCTYPE html><html lang=\"en\"><body><p>Contacts</p>")).toBe(true);
+    expect(html.startsWith('<!DOCTYPE html><html lang="en"><body><p>Contacts</p>')).toBe(true);
     const enqueue = html.indexOf(`streamController.enqueue(${JSON.stringify(DATA).replace(/</g, "\\u003c")})`);
     const close = html.indexOf("window.__remixContext.streamController.close();");
     expect(enqueue).toBeGreaterThan(0);
@@ -97,7 +115,9 @@ describe("renderDocument", () => {
 
 describe("bodyEndLast", () => {
   it("moves what follows </body></html> before it", () => {
-    expect(bodyEndLast("<html><body><p>a</p></body></html><script>1</script>")).toBe("<html><body><p>a</p><script>1</script></body></html>");
+    expect(bodyEndLast("<html><body><p>a</p></body></html><script>1</script>")).toBe(
+      "<html><body><p>a</p><script>1</script></body></html>",
+    );
     expect(bodyEndLast("<html><body></body></html>")).toBe("<html><body></body></html>");
     expect(bodyEndLast("<p>no document</p>")).toBe("<p>no document</p>");
   });
@@ -116,8 +136,10 @@ describe("bodyEndLastStream", () => {
   }
 
   it("holds back </body></html> until the end, wherever the chunks split it", async () => {
-    const page = "<!DOCTYPE html><html><body><p>é</p></body></html><!--$?--><template id=\"B:0\"></template><!--/$--><div hidden id=\"S:0\"><script>2</script></div>";
-    const want = "<!DOCTYPE html><html><body><p>é</p><!--$?--><template id=\"B:0\"></template><!--/$--><div hidden id=\"S:0\"><script>2</script></div></body></html>";
+    const page =
+      '<!DOCTYPE html><html><body><p>é</p></body></html><!--$?--><template id="B:0"></template><!--/$--><div hidden id="S:0"><script>2</script></div>';
+    const want =
+      '<!DOCTYPE html><html><body><p>é</p><!--$?--><template id="B:0"></template><!--/$--><div hidden id="S:0"><script>2</script></div></body></html>';
     const bytes = Buffer.from(page);
     for (let at = 0; at <= bytes.length; at++) {
       // Split anywhere (inside the marker, inside a multi-byte character); the bytes must come out whole.
@@ -138,7 +160,8 @@ describe("bodyEndLastStream", () => {
 
 describe("etagOf", () => {
   it("ignores the nonce wherever it occurs, and nothing else", () => {
-    const page = (nonce: string, name: string) => Buffer.from(`<script nonce="${nonce}">1</script><p>${name}</p><script nonce="${nonce}">2</script>`);
+    const page = (nonce: string, name: string) =>
+      Buffer.from(`<script nonce="${nonce}">1</script><p>${name}</p><script nonce="${nonce}">2</script>`);
     expect(etagOf(page("aaaa", "Ada"), "aaaa")).toBe(etagOf(page("bbbb", "Ada"), "bbbb"));
     expect(etagOf(page("aaaa", "Ada"), "aaaa")).not.toBe(etagOf(page("aaaa", "Bob"), "aaaa"));
     expect(etagOf(page("aaaa", "Ada"), "aaaa")).toMatch(/^W\/"[\w-]{27}"$/);

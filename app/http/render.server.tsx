@@ -37,18 +37,27 @@ let warnedFallback = false;
  * differently, the data script would be missing: the page is then rendered
  * by the streaming renderer, with the data put back, and one warning logged.
  */
-export async function renderDocument(app: ReactElement, remixContext: EntryContext, nonce: string | undefined): Promise<Buffer<ArrayBuffer>> {
+export async function renderDocument(
+  app: ReactElement,
+  remixContext: EntryContext,
+  nonce: string | undefined,
+): Promise<Buffer<ArrayBuffer>> {
   const context = remixContext as unknown as HandoffContext;
   const stream = context.serverHandoffStream;
   if (!stream) return renderWhole(app, nonce);
   const data = await readAll(stream);
-  context.renderMeta = { ...context.renderMeta, streamCache: { 0: { result: { done: false, value: data } }, 1: { result: { done: true, value: "" } } } };
+  context.renderMeta = {
+    ...context.renderMeta,
+    streamCache: { 0: { result: { done: false, value: data } }, 1: { result: { done: true, value: "" } } },
+  };
   const html = "<!DOCTYPE html>" + renderToString(app);
   if (html.includes(DATA_CLOSED)) return Buffer.from(bodyEndLast(html)) as Buffer<ArrayBuffer>;
 
   if (!warnedFallback) {
     warnedFallback = true;
-    console.warn("render: Remix's data transfer did not use the data read in advance; pages are rendered by the streaming renderer (slower). See app/http/render.server.tsx.");
+    console.warn(
+      "render: Remix's data transfer did not use the data read in advance; pages are rendered by the streaming renderer (slower). See app/http/render.server.tsx.",
+    );
   }
   context.renderMeta = {};
   context.serverHandoffStream = streamOf(data);
@@ -90,6 +99,7 @@ export function renderWhole(app: ReactElement, nonce: string | undefined): Promi
     });
     sink.on("error", reject);
     let failed = false;
+    // eslint-disable-next-line prefer-const -- set after renderToPipeableStream, whose callbacks can run first (a const would not exist yet)
     let timer: ReturnType<typeof setTimeout> | undefined;
     const { pipe, abort } = renderToPipeableStream(app, {
       nonce,

@@ -87,7 +87,10 @@ describe(`rate limits (${process.env.TEST_DIALECT})`, () => {
     ];
     expect(await consumeRateLimits(checks, start)).toEqual(allowed);
     expect(await consumeRateLimits(checks, start)).toEqual(allowed);
-    expect(await consumeRateLimits(checks, start + 10 * SECOND)).toMatchObject({ limited: true, message: "Per minute. Try again in 50 seconds." });
+    expect(await consumeRateLimits(checks, start + 10 * SECOND)).toMatchObject({
+      limited: true,
+      message: "Per minute. Try again in 50 seconds.",
+    });
     expect(await readRateLimit(perHour, "10.0.0.1", start)).toBe(2);
 
     for (let i = 0; i < 8; i++) await consumeRateLimit(perHour, "10.0.0.1", start);

@@ -41,9 +41,7 @@ const LONGEST_WINDOW_MS = Math.max(...Object.values(RATE_LIMITS).map((limit) => 
 // About one counted event in this many also purges ended windows.
 const PURGE_EVERY = 100;
 
-export type RateLimitResult =
-  | { limited: false; retryAfterSeconds: 0 }
-  | { limited: true; retryAfterSeconds: number; message: string };
+export type RateLimitResult = { limited: false; retryAfterSeconds: 0 } | { limited: true; retryAfterSeconds: number; message: string };
 
 /** One counter: a limit, and whom it counts (an account, an address, a user id). */
 export interface RateLimitCheck {

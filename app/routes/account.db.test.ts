@@ -38,7 +38,12 @@ describe(`account page (${process.env.TEST_DIALECT})`, () => {
     const { user, cookie } = await signedInUser();
     await anotherSession(user.id);
     const expired = await anotherSession(user.id, "curl/8.5.0");
-    await db.updateTable("sessions").set({ expires_at: Date.now() - 1 }).where("user_agent", "=", "curl/8.5.0").where("user_id", "=", user.id).execute();
+    await db
+      .updateTable("sessions")
+      .set({ expires_at: Date.now() - 1 })
+      .where("user_agent", "=", "curl/8.5.0")
+      .where("user_id", "=", user.id)
+      .execute();
     const stranger = await signedInUser();
     await anotherSession(stranger.user.id);
 

@@ -1,12 +1,6 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import {
-  clearSessionCookie,
-  listSessions,
-  requireUser,
-  revokeAllSessions,
-  revokeSession,
-} from "#app/auth/session.server";
+import { clearSessionCookie, listSessions, requireUser, revokeAllSessions, revokeSession } from "#app/auth/session.server";
 import { describeUserAgent } from "#app/auth/user-agent";
 import { GeneralErrorBoundary } from "#app/components/error-page";
 import { formatDate } from "#app/client/format";
@@ -104,7 +98,11 @@ export default function AccountPage() {
             <WriteForm submissionKey={session.submissionKey}>
               <input type="hidden" name="intent" value="revoke" />
               <input type="hidden" name="sessionId" value={session.id} />
-              <button type="submit" className="link-button" aria-label={`Sign out ${session.device}${session.current ? " (this device)" : ""}`}>
+              <button
+                type="submit"
+                className="link-button"
+                aria-label={`Sign out ${session.device}${session.current ? " (this device)" : ""}`}
+              >
                 Sign out
               </button>
             </WriteForm>

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { hasControlChars } from "#app/shared/text";
 import { createTestContact, signedInUser, uniqueEmail } from "#tests/factories";
 import { call, get } from "#tests/route-helpers";
 import * as list from "./contacts._index";
@@ -6,8 +7,6 @@ import * as list from "./contacts._index";
 // `q` is form input too: what the list echoes (the search box, the title, the
 // list's label) is exactly what it searched for, with no control characters.
 describe(`the list's query (${process.env.TEST_DIALECT})`, () => {
-  const CONTROL = /[\u0000-\u001f\u007f]/;
-
   it("echoes no control characters, and searches what it echoes", async () => {
     const { user, cookie } = await signedInUser();
     await createTestContact(user.id, { name: "Ada Lovelace", email: uniqueEmail("ada") });
@@ -23,11 +22,14 @@ describe(`the list's query (${process.env.TEST_DIALECT})`, () => {
     for (const raw of ["%00Ada", "Ada%00", "%1B%07Ada%7F", "%09Ada%0D%0A"]) {
       const res = await call(list.loader, get(`/contacts?q=${raw}`, cookie));
       expect(res.data.q, raw).toBe("Ada");
-      expect(res.data.contacts.map((c: { name: string }) => c.name), raw).toEqual(["Ada Lovelace"]);
+      expect(
+        res.data.contacts.map((c: { name: string }) => c.name),
+        raw,
+      ).toEqual(["Ada Lovelace"]);
     }
 
     const inside = await call(list.loader, get("/contacts?q=Ad%00a", cookie));
-    expect(inside.data.q).not.toMatch(CONTROL);
+    expect(hasControlChars(inside.data.q)).toBe(false);
     expect(inside.data.q).toBe("Ad a");
     expect(inside.data.contacts).toEqual([]);
   });

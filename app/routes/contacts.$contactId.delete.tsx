@@ -1,11 +1,5 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import {
-  Link,
-  isRouteErrorResponse,
-  useActionData,
-  useLoaderData,
-  type ClientActionFunctionArgs,
-} from "@remix-run/react";
+import { Link, isRouteErrorResponse, useActionData, useLoaderData, type ClientActionFunctionArgs } from "@remix-run/react";
 import { requireUser } from "#app/auth/session.server";
 import { getContact } from "#app/contacts/contacts.server";
 import { deleteContact } from "#app/contacts/trash.server";

@@ -85,8 +85,8 @@ function ConflictNotice({ current, contactId }: { current: Contact; contactId: s
   return (
     <div className="conflict" role="alert">
       <p>
-        <strong>This contact was changed since you opened this form</strong> (last saved {formatDate(current.updatedAt)}).
-        Your changes are kept in the form below. Save them over the current version, or drop them.
+        <strong>This contact was changed since you opened this form</strong> (last saved {formatDate(current.updatedAt)}). Your changes are
+        kept in the form below. Save them over the current version, or drop them.
       </p>
       <table>
         <caption>The contact as it is now</caption>

@@ -195,7 +195,9 @@ describe(`delete with undo (${process.env.TEST_DIALECT})`, () => {
     expect((await flashAfter(repeat, cookie)).message).toBe("Restored Twice Undone.");
     expect(await deletedAt(contact.id)).not.toBeNull();
     // A key from another form is refused.
-    const other = await call(restore.action, post(`/contacts/${contact.id}/restore`, { submissionKey }, cookie), { contactId: "x".repeat(22) });
+    const other = await call(restore.action, post(`/contacts/${contact.id}/restore`, { submissionKey }, cookie), {
+      contactId: "x".repeat(22),
+    });
     expect(other.status).toBe(400);
   });
 

@@ -34,7 +34,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       form: `contact:restore:${id}`,
       rateLimit: RATE_LIMITS.contactWritesPerUser,
       // Refused for now, not for good: the message keeps its Undo button.
-      rateLimited: ({ message, value }) => redirectWithFlash(request, listRedirect(value.returnTo), { message, kind: "error", undoContactId: id }),
+      rateLimited: ({ message, value }) =>
+        redirectWithFlash(request, listRedirect(value.returnTo), { message, kind: "error", undoContactId: id }),
     },
     async ({ returnTo }, { trx }) => {
       const result = await restoreContact(user.id, id, trx);

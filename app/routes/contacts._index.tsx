@@ -207,7 +207,15 @@ function useRowActions(returnTo: string) {
   };
 }
 
-function ContactRow({ contact, confirmQuery, actions }: { contact: ContactSummary; confirmQuery: string; actions: ReturnType<typeof useRowActions> }) {
+function ContactRow({
+  contact,
+  confirmQuery,
+  actions,
+}: {
+  contact: ContactSummary;
+  confirmQuery: string;
+  actions: ReturnType<typeof useRowActions>;
+}) {
   if (actions.deleting.has(contact.id)) return null;
   // Styled by position (styles.css): 50 rows of class attributes are a
   // measurable share of rendering the page on the server. The spaces between
@@ -218,9 +226,12 @@ function ContactRow({ contact, confirmQuery, actions }: { contact: ContactSummar
       <a href={`/contacts/${contact.id}`} onClick={actions.open}>
         {contact.name}
       </a>{" "}
-      <span>{listedDetails(contact)}</span>{" "}
-      <time dateTime={contact.createdAt}>{formatDate(contact.createdAt)}</time>{" "}
-      <a href={`/contacts/${contact.id}/delete?${confirmQuery}`} aria-label={`Delete ${contact.name}`} onClick={(event) => actions.remove(event, contact)}>
+      <span>{listedDetails(contact)}</span> <time dateTime={contact.createdAt}>{formatDate(contact.createdAt)}</time>{" "}
+      <a
+        href={`/contacts/${contact.id}/delete?${confirmQuery}`}
+        aria-label={`Delete ${contact.name}`}
+        onClick={(event) => actions.remove(event, contact)}
+      >
         Delete
       </a>
       {actions.touched.has(contact.id) ? <DeleteProblem contactId={contact.id} /> : null}

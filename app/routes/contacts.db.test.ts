@@ -34,10 +34,16 @@ describe(`contact routes (${process.env.TEST_DIALECT})`, () => {
     });
 
     it("POST /contacts/new redirects to /login and creates nothing", async () => {
-      const before = await db.selectFrom("contacts").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+      const before = await db
+        .selectFrom("contacts")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirstOrThrow();
       const res = await call(create.action, post("/contacts/new", valid()));
       expect(res.status).toBe(303);
-      const after = await db.selectFrom("contacts").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+      const after = await db
+        .selectFrom("contacts")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirstOrThrow();
       expect(Number(after.n)).toBe(Number(before.n));
     });
   });
@@ -110,7 +116,12 @@ describe(`contact routes (${process.env.TEST_DIALECT})`, () => {
     it("answers the first page for a malformed cursor or odd q, never an error", async () => {
       const { user, cookie } = await signedInUser();
       await createTestContact(user.id);
-      for (const path of ["/contacts?cursor=%00%ff", "/contacts?cursor=o1.%27", "/contacts?q=%25%5F%5C", `/contacts?q=${"x".repeat(5000)}`]) {
+      for (const path of [
+        "/contacts?cursor=%00%ff",
+        "/contacts?cursor=o1.%27",
+        "/contacts?q=%25%5F%5C",
+        `/contacts?q=${"x".repeat(5000)}`,
+      ]) {
         const res = await call(list.loader, get(path, cookie));
         expect(res.status).toBe(200);
       }
@@ -124,7 +135,11 @@ describe(`contact routes (${process.env.TEST_DIALECT})`, () => {
       const contact = await createTestContact(user.id);
       const res = await call(
         edit.action,
-        post(`/contacts/${contact.id}/edit`, { name: "Ada King", email: contact.email, company: "", phone: "", notes: "Countess\nof Lovelace", version: "1" }, cookie),
+        post(
+          `/contacts/${contact.id}/edit`,
+          { name: "Ada King", email: contact.email, company: "", phone: "", notes: "Countess\nof Lovelace", version: "1" },
+          cookie,
+        ),
         { contactId: contact.id },
       );
       expect(res.status).toBe(303);
@@ -136,7 +151,9 @@ describe(`contact routes (${process.env.TEST_DIALECT})`, () => {
     it("answers 400 and keeps the stored contact on invalid input", async () => {
       const { user, cookie } = await signedInUser();
       const contact = await createTestContact(user.id);
-      const res = await call(edit.action, post(`/contacts/${contact.id}/edit`, { name: "", email: contact.email }, cookie), { contactId: contact.id });
+      const res = await call(edit.action, post(`/contacts/${contact.id}/edit`, { name: "", email: contact.email }, cookie), {
+        contactId: contact.id,
+      });
       expect(res.status).toBe(400);
       const shown = await call(detail.loader, get(`/contacts/${contact.id}`, cookie), { contactId: contact.id });
       expect(shown.data.contact).toEqual(contact);
@@ -146,7 +163,11 @@ describe(`contact routes (${process.env.TEST_DIALECT})`, () => {
       const { user, cookie } = await signedInUser();
       const a = await createTestContact(user.id);
       const b = await createTestContact(user.id);
-      const res = await call(edit.action, post(`/contacts/${b.id}/edit`, { name: b.name, email: a.email, version: String(b.version) }, cookie), { contactId: b.id });
+      const res = await call(
+        edit.action,
+        post(`/contacts/${b.id}/edit`, { name: b.name, email: a.email, version: String(b.version) }, cookie),
+        { contactId: b.id },
+      );
       expect(res.status).toBe(409);
       expect(res.data.error.email).toHaveLength(1);
     });

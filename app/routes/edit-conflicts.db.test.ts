@@ -27,9 +27,13 @@ describe(`edit conflicts (${process.env.TEST_DIALECT})`, () => {
     const { user, cookie } = await signedInUser();
     const contact = await createTestContact(user.id);
     await updateContact(user.id, contact.id, contactInput({ name: "Theirs", email: contact.email }), 1);
-    const stale = await call(edit.action, post(`/contacts/${contact.id}/edit`, { name: "Mine", email: contact.email, version: "1" }, cookie), {
-      contactId: contact.id,
-    });
+    const stale = await call(
+      edit.action,
+      post(`/contacts/${contact.id}/edit`, { name: "Mine", email: contact.email, version: "1" }, cookie),
+      {
+        contactId: contact.id,
+      },
+    );
     const again = await call(
       edit.action,
       post(`/contacts/${contact.id}/edit`, { name: "Mine", email: contact.email, version: String(stale.data.conflict.version) }, cookie),
@@ -53,7 +57,9 @@ describe(`edit conflicts (${process.env.TEST_DIALECT})`, () => {
     const { user } = await signedInUser();
     const contact = await createTestContact(user.id);
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => updateContact(user.id, contact.id, contactInput({ name: `Editor ${i}`, email: contact.email }), 1)),
+      Array.from({ length: 50 }, (_, i) =>
+        updateContact(user.id, contact.id, contactInput({ name: `Editor ${i}`, email: contact.email }), 1),
+      ),
     );
     const winners = results.filter((r) => r.ok);
     expect(winners).toHaveLength(1);
@@ -72,7 +78,12 @@ describe(`edit conflicts (${process.env.TEST_DIALECT})`, () => {
         for (;;) {
           const current = (await getContact(user.id, contact.id))!;
           const notes = `${current.notes ?? ""}${String(i).padStart(2, "0")},`;
-          const result = await updateContact(user.id, contact.id, contactInput({ name: current.name, email: current.email, notes }), current.version);
+          const result = await updateContact(
+            user.id,
+            contact.id,
+            contactInput({ name: current.name, email: current.email, notes }),
+            current.version,
+          );
           if (result.ok) return;
           expect(result.ok === false && result.reason).toBe("conflict");
           conflicts++;

@@ -21,8 +21,20 @@ const calls = vi.hoisted(() => [] as ScryptCall[]);
 vi.mock("node:crypto", async (importOriginal) => {
   const crypto = await importOriginal<typeof import("node:crypto")>();
   type Callback = (error: Error | null, key: Buffer) => void;
-  function scrypt(password: string | Buffer, salt: string | Buffer, keylen: number, options: import("node:crypto").ScryptOptions, callback: Callback) {
-    const call: ScryptCall = { keylen, N: options.N ?? options.cost ?? 16384, r: options.r ?? options.blockSize ?? 8, p: options.p ?? options.parallelization ?? 1, done: false };
+  function scrypt(
+    password: string | Buffer,
+    salt: string | Buffer,
+    keylen: number,
+    options: import("node:crypto").ScryptOptions,
+    callback: Callback,
+  ) {
+    const call: ScryptCall = {
+      keylen,
+      N: options.N ?? options.cost ?? 16384,
+      r: options.r ?? options.blockSize ?? 8,
+      p: options.p ?? options.parallelization ?? 1,
+      done: false,
+    };
     calls.push(call);
     crypto.scrypt(password, salt, keylen, options, (error, key) => {
       call.done = true;
@@ -40,7 +52,10 @@ describe(`login timing (${process.env.TEST_DIALECT})`, () => {
       calls.length = 0;
       const res = await call(login.action, post("/login", { email, password: "wrong password" }));
       expect(res.status).toBe(400);
-      expect(calls.every((c) => c.done), "scrypt still running after the answer").toBe(true);
+      expect(
+        calls.every((c) => c.done),
+        "scrypt still running after the answer",
+      ).toBe(true);
       return calls.map(({ keylen, N, r, p }) => ({ keylen, N, r, p }));
     };
     await work(uniqueEmail()); // the dummy hash is made on first use (one more scrypt call, once)

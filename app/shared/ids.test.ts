@@ -14,6 +14,7 @@ describe("ids", () => {
 
   it("isId accepts exactly that shape", () => {
     expect(isId(newId())).toBe(true);
-    for (const bad of ["", "short", `${newId()}x`, "abcdefghijklmnopqrstu=", "abcdefghijklmnopqrst/+", null, 42]) expect(isId(bad)).toBe(false);
+    for (const bad of ["", "short", `${newId()}x`, "abcdefghijklmnopqrstu=", "abcdefghijklmnopqrst/+", null, 42])
+      expect(isId(bad)).toBe(false);
   });
 });

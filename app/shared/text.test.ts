@@ -12,7 +12,8 @@ describe("fold", () => {
 
 describe("control characters", () => {
   it("finds C0 controls and DEL; newlines and tabs only when they are not allowed", () => {
-    for (const c of ["\u0000", "\u0007", "\u001b", "\u007f", "\u0085", "\u009f", "\n", "\r", "\t"]) expect(hasControlChars(`a${c}b`), JSON.stringify(c)).toBe(true);
+    for (const c of ["\u0000", "\u0007", "\u001b", "\u007f", "\u0085", "\u009f", "\n", "\r", "\t"])
+      expect(hasControlChars(`a${c}b`), JSON.stringify(c)).toBe(true);
     expect(hasControlChars("line 1\r\nline 2\tend", { newlines: true })).toBe(false);
     expect(hasControlChars("bell\u0007", { newlines: true })).toBe(true);
     expect(hasControlChars("Zoë 😀 \u00a0")).toBe(false);

@@ -81,9 +81,13 @@ describe(`one-time submission keys (${process.env.TEST_DIALECT})`, () => {
     const submissionKey = newSubmissionKey();
     await call(create.action, post("/contacts/new", { name: "First", email: uniqueEmail(), submissionKey }, cookie));
     const contact = await createTestContact(user.id);
-    const res = await call(edit.action, post(`/contacts/${contact.id}/edit`, { name: "Changed", email: contact.email, version: "1", submissionKey }, cookie), {
-      contactId: contact.id,
-    });
+    const res = await call(
+      edit.action,
+      post(`/contacts/${contact.id}/edit`, { name: "Changed", email: contact.email, version: "1", submissionKey }, cookie),
+      {
+        contactId: contact.id,
+      },
+    );
     expect(res.status).toBe(400);
     expect((await db.selectFrom("contacts").select("name").where("id", "=", contact.id).executeTakeFirstOrThrow()).name).toBe(contact.name);
   });
@@ -121,7 +125,8 @@ describe(`one-time submission keys (${process.env.TEST_DIALECT})`, () => {
     const { user, cookie } = await signedInUser();
     const submissionKey = newSubmissionKey();
     await call(create.action, post("/contacts/new", { name: "Old Key", email: uniqueEmail(), submissionKey }, cookie));
-    const keyRow = () => db.selectFrom("submissions").select("key").where("user_id", "=", user.id).where("key", "=", submissionKey).execute();
+    const keyRow = () =>
+      db.selectFrom("submissions").select("key").where("user_id", "=", user.id).where("key", "=", submissionKey).execute();
     await purgeSubmissions(Date.now() + SUBMISSION_TTL_MS - 60_000);
     expect(await keyRow()).toHaveLength(1);
     await purgeSubmissions(Date.now() + SUBMISSION_TTL_MS + 60_000);

@@ -126,7 +126,10 @@ function answerFor(row: { form: string; status: number; location: string; set_co
 /** Deletes keys older than 24 hours. */
 export async function purgeSubmissions(now = Date.now()): Promise<number> {
   const result = await db.transaction().execute((trx) =>
-    trx.deleteFrom("submissions").where("created_at", "<", now - SUBMISSION_TTL_MS).executeTakeFirst(),
+    trx
+      .deleteFrom("submissions")
+      .where("created_at", "<", now - SUBMISSION_TTL_MS)
+      .executeTakeFirst(),
   );
   return Number(result.numDeletedRows);
 }

@@ -144,14 +144,19 @@ const searchText = (/** @type {{ name: string; email: string; company: string | 
   markWords(foldForSearch([fields.name, fields.email, fields.company ?? ""].join("\n")));
 
 /** normalizeQuery: no control characters, trimmed, bounded. */
-// eslint-disable-next-line no-control-regex -- the pattern is there to find control characters
-const normalizeQuery = (/** @type {string | null} */ q) => (q ?? "").replace(/[\u0000-\u001f\u007f]/g, " ").trim().slice(0, 100);
+const normalizeQuery = (/** @type {string | null} */ q) =>
+  (q ?? "")
+    // eslint-disable-next-line no-control-regex -- the pattern is there to find control characters
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, " ")
+    .trim()
+    .slice(0, 100);
 
 /** Folded queries shorter than this many characters (code points) match at word starts only. */
 const SUBSTRING_MIN_LENGTH = 3;
 /** Marks a word start in `search`. */
 const WORD_MARK = "\n\n";
-const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+const UNSPACED =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 const LETTER_OR_DIGIT = /[\p{L}\p{M}\p{N}]/u;
 
 /** isWordChar: a letter, mark or digit of a spaced script. */
@@ -326,25 +331,45 @@ function pageQuery(/** @type {string} */ ownerId, /** @type {SearchFilter | null
   if (filter) conditions.push(matching(filter));
   return { conditions, order: inPageOrder(cursor, PAGE_SIZE + 1) };
 }
-const pageSql = (/** @type {ReturnType<typeof pageQuery>} */ { conditions, order }) => select(SUMMARY_SELECTION, CONTACTS, conditions, order);
+const pageSql = (/** @type {ReturnType<typeof pageQuery>} */ { conditions, order }) =>
+  select(SUMMARY_SELECTION, CONTACTS, conditions, order);
 
 /** contacts.server.ts candidateQuery: up to `limit` FTS5 rowids holding every trigram of the query (SQLite). */
 const candidateQuery = (/** @type {SearchFilter} */ filter, /** @type {number} */ limit) =>
-  sql('select rowid as "rowid" from contacts_fts as "contacts_fts" where contacts_fts match ? limit ?', trigramMatch(filter.indexed), limit);
+  sql(
+    'select rowid as "rowid" from contacts_fts as "contacts_fts" where contacts_fts match ? limit ?',
+    trigramMatch(filter.indexed),
+    limit,
+  );
 
 /**
  * contacts.server.ts walkQuery: plan 2, up to PAGE_SIZE + 1 matches walking
  * the list from the cursor; on SQLite no further than `stop`, on Postgres a
  * subquery with its own LIMIT (SEARCH_PLAN.walkLimit).
  */
-function walkQuery(/** @type {string} */ ownerId, /** @type {SearchFilter} */ filter, /** @type {Cursor | null} */ cursor, /** @type {Key | undefined} */ stop = undefined) {
+function walkQuery(
+  /** @type {string} */ ownerId,
+  /** @type {SearchFilter} */ filter,
+  /** @type {Cursor | null} */ cursor,
+  /** @type {Key | undefined} */ stop = undefined,
+) {
   if (dialect === "sqlite") {
     const page = pageQuery(ownerId, filter, cursor);
     if (stop !== undefined) page.conditions.push(keyCompared(stop, cursor?.direction === "newer" ? "<=" : ">="));
     return pageSql(page);
   }
-  const newest = select(`${SUMMARY_SELECTION}, "contacts"."search"`, CONTACTS, ofOwner(ownerId, cursor), inPageOrder(cursor, SEARCH_PLAN.walkLimit));
-  return select(SUMMARY_SELECTION, sql(`(${newest.sql}) as "contacts"`, ...newest.params), [matching(filter)], inPageOrder(cursor, PAGE_SIZE + 1));
+  const newest = select(
+    `${SUMMARY_SELECTION}, "contacts"."search"`,
+    CONTACTS,
+    ofOwner(ownerId, cursor),
+    inPageOrder(cursor, SEARCH_PLAN.walkLimit),
+  );
+  return select(
+    SUMMARY_SELECTION,
+    sql(`(${newest.sql}) as "contacts"`, ...newest.params),
+    [matching(filter)],
+    inPageOrder(cursor, PAGE_SIZE + 1),
+  );
 }
 
 /**
@@ -362,7 +387,12 @@ function gatherQuery(
 ) {
   if (dialect === "sqlite" && candidates) {
     const given = sql('json_each(?) as "candidate" cross join "contacts"', JSON.stringify(candidates));
-    return select(SUMMARY_SELECTION, given, [sql("contacts.rowid = candidate.value"), ...ofOwner(ownerId, cursor), matching(filter)], inPageOrder(cursor, limit));
+    return select(
+      SUMMARY_SELECTION,
+      given,
+      [sql("contacts.rowid = candidate.value"), ...ofOwner(ownerId, cursor), matching(filter)],
+      inPageOrder(cursor, limit),
+    );
   }
   if (dialect === "sqlite") {
     const all = sql('contacts_fts as "contacts_fts" cross join "contacts"');
@@ -406,7 +436,16 @@ async function sqliteSearchRows(/** @type {string} */ ownerId, /** @type {Search
   const found = await run(db, candidateQuery(filter, SEARCH_PLAN.gatherLimit + 1));
   if (found.length === 0) return [];
   if (found.length <= SEARCH_PLAN.gatherLimit) {
-    return run(db, gatherQuery(ownerId, filter, cursor, PAGE_SIZE + 1, found.map((/** @type {Row} */ row) => row.rowid)));
+    return run(
+      db,
+      gatherQuery(
+        ownerId,
+        filter,
+        cursor,
+        PAGE_SIZE + 1,
+        found.map((/** @type {Row} */ row) => row.rowid),
+      ),
+    );
   }
   const stop = await walkStop(db, ownerId, cursor);
   const walked = await run(db, walkQuery(ownerId, filter, cursor, stop));
@@ -433,7 +472,10 @@ function postgresSearchRows(/** @type {string} */ ownerId, /** @type {SearchFilt
  * first, optionally searched; a malformed cursor reads the first page.
  * @returns {Promise<{ contacts: Row[]; older: string | null; newer: string | null }>}
  */
-async function listContacts(/** @type {string} */ ownerId, /** @type {{ q?: string | null; cursor?: string | null }} */ { q, cursor: rawCursor } = {}) {
+async function listContacts(
+  /** @type {string} */ ownerId,
+  /** @type {{ q?: string | null; cursor?: string | null }} */ { q, cursor: rawCursor } = {},
+) {
   const query = normalizeQuery(q ?? null);
   const cursor = decodeCursor(rawCursor ?? null);
   const rows = await pageRows(ownerId, query, cursor);
@@ -474,19 +516,7 @@ async function createContact(/** @type {string} */ ownerId, /** @type {ContactIn
   try {
     await db.run(
       'insert into "contacts" ("id", "owner_id", "name", "email", "email_key", "company", "phone", "notes", "search", "created_at", "updated_at") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [
-        id,
-        ownerId,
-        input.name,
-        input.email,
-        emailKey(input.email),
-        input.company,
-        input.phone,
-        input.notes,
-        searchText(input),
-        now,
-        now,
-      ],
+      [id, ownerId, input.name, input.email, emailKey(input.email), input.company, input.phone, input.notes, searchText(input), now, now],
     );
   } catch (error) {
     const code = /** @type {{ code?: unknown }} */ (error).code;
@@ -507,7 +537,13 @@ function parseContact(/** @type {URLSearchParams} */ form) {
     const v = text(name);
     return v.length > max ? undefined : v || null;
   };
-  const input = { name: text("name"), email: text("email"), company: optional("company", 100), phone: optional("phone", 20), notes: optional("notes", 500) };
+  const input = {
+    name: text("name"),
+    email: text("email"),
+    company: optional("company", 100),
+    phone: optional("phone", 20),
+    notes: optional("notes", 500),
+  };
   const ok =
     input.name.length >= 1 &&
     input.name.length <= 100 &&
@@ -521,8 +557,7 @@ function parseContact(/** @type {URLSearchParams} */ form) {
 
 // --- HTML ---------------------------------------------------------------------
 
-const escape = (/** @type {unknown} */ value) =>
-  String(value).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escape = (/** @type {unknown} */ value) => String(value).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function page(/** @type {string} */ title, /** @type {{ email: string } | null} */ user, /** @type {string} */ body) {
   const nav = user
@@ -570,7 +605,13 @@ function listPage(
   return page(q ? `“${q}” · Contacts · Cardfile` : "Contacts · Cardfile", user, body);
 }
 
-function field(/** @type {string} */ name, /** @type {string} */ label, /** @type {string} */ type, /** @type {number} */ max, required = false) {
+function field(
+  /** @type {string} */ name,
+  /** @type {string} */ label,
+  /** @type {string} */ type,
+  /** @type {number} */ max,
+  required = false,
+) {
   const attrs = `id="${name}" name="${name}" maxlength="${max}"${required ? " required" : ""}`;
   const input = type === "textarea" ? `<textarea ${attrs} rows="4"></textarea>` : `<input type="${type}" ${attrs} autocomplete="off">`;
   return `<div class="field"><label for="${name}">${label}${required ? "" : '<span class="optional"> (optional)</span>'}</label>${input}<div id="${name}-error" class="field-error" aria-live="polite"></div></div>`;
@@ -578,7 +619,11 @@ function field(/** @type {string} */ name, /** @type {string} */ label, /** @typ
 
 function newPage(/** @type {{ email: string }} */ user) {
   const form = `<form method="post" class="stack"><input type="hidden" name="submissionKey" value="${randomBytes(16).toString("base64url")}">${field("name", "Name", "text", 100, true)}${field("email", "Email", "email", 255, true)}${field("company", "Company", "text", 100)}${field("phone", "Phone", "tel", 20)}${field("notes", "Notes", "textarea", 500)}<div class="actions"><button type="submit" class="primary">Create contact</button></div></form>`;
-  return page("New contact · Cardfile", user, `<section class="narrow" aria-labelledby="new-title"><p class="back"><a href="/contacts">← Contacts</a></p><h1 id="new-title">New contact</h1>${form}</section>`);
+  return page(
+    "New contact · Cardfile",
+    user,
+    `<section class="narrow" aria-labelledby="new-title"><p class="back"><a href="/contacts">← Contacts</a></p><h1 id="new-title">New contact</h1>${form}</section>`,
+  );
 }
 
 function detailPage(/** @type {{ email: string }} */ user, /** @type {Row} */ c) {
@@ -607,7 +652,11 @@ function cookie(/** @type {import("node:http").IncomingMessage} */ req, /** @typ
 
 /** @param {import("node:http").ServerResponse} res @param {number} status @param {string} html */
 function send(res, status, html) {
-  res.writeHead(status, { "Content-Type": "text/html; charset=utf-8", "Content-Length": Buffer.byteLength(html), "Cache-Control": "private, no-cache" });
+  res.writeHead(status, {
+    "Content-Type": "text/html; charset=utf-8",
+    "Content-Length": Buffer.byteLength(html),
+    "Cache-Control": "private, no-cache",
+  });
   res.end(html);
 }
 
@@ -682,7 +731,9 @@ const server = createServer((req, res) => {
   });
 });
 const port = Number(process.env.PORT ?? 3001);
-server.listen(port, process.env.HOST ?? "127.0.0.1", () => console.log(`baseline listening on http://${process.env.HOST ?? "127.0.0.1"}:${port}`));
+server.listen(port, process.env.HOST ?? "127.0.0.1", () =>
+  console.log(`baseline listening on http://${process.env.HOST ?? "127.0.0.1"}:${port}`),
+);
 for (const signal of /** @type {const} */ (["SIGTERM", "SIGINT"])) {
   process.on(signal, () => {
     server.close(() => db.close().finally(() => process.exit(0)));

@@ -154,7 +154,9 @@ async function accountId(client: DbClient): Promise<string | null> {
 }
 
 async function liveContacts(client: DbClient, userId: string): Promise<number> {
-  const rows = await client.all<{ n: number | string }>("select count(*) as n from contacts where owner_id = ? and deleted_at is null", [userId]);
+  const rows = await client.all<{ n: number | string }>("select count(*) as n from contacts where owner_id = ? and deleted_at is null", [
+    userId,
+  ]);
   return Number(rows[0]?.n ?? 0);
 }
 
@@ -219,7 +221,9 @@ export async function prepareDataset(db: Db, options: BenchOptions, log: (line: 
       await client.close();
     }
 
-    log(`${db}: seeding ${n.toLocaleString("en-US")} contacts into ${db === "sqlite" ? path.relative(root, sqliteFile) : pgName} (once; later runs reuse them)`);
+    log(
+      `${db}: seeding ${n.toLocaleString("en-US")} contacts into ${db === "sqlite" ? path.relative(root, sqliteFile) : pgName} (once; later runs reuse them)`,
+    );
     rmSync(markerFile, { force: true });
     if (db === "sqlite") {
       for (const suffix of ["", "-wal", "-shm"]) rmSync(sqliteFile + suffix, { force: true });

@@ -66,7 +66,9 @@ function newContactFields(): Record<string, string> {
 
 function multipart(fields: Record<string, string>): { type: string; body: string } {
   const boundary = `----cardfilebench${randomBytes(8).toString("hex")}`;
-  const parts = Object.entries(fields).map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`);
+  const parts = Object.entries(fields).map(
+    ([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+  );
   return { type: `multipart/form-data; boundary=${boundary}`, body: `${parts.join("")}--${boundary}--\r\n` };
 }
 
@@ -93,8 +95,20 @@ export function scenariosFor(target: Target, fixtures: Fixtures, options: BenchO
         return linkedIds(response.html).some((id) => firstPage.includes(id)) ? "shows contacts of the first page" : null;
       },
     },
-    { name: "search", method: "GET", path: search(options.terms.common), expectStatus: 200, check: rows((n) => n === PAGE_SIZE, `a full page (${PAGE_SIZE})`) },
-    { name: "search-rare", method: "GET", path: search(fixtures.rareTerm), expectStatus: 200, check: rows((n) => n >= 1 && n <= 10, "1 to 10") },
+    {
+      name: "search",
+      method: "GET",
+      path: search(options.terms.common),
+      expectStatus: 200,
+      check: rows((n) => n === PAGE_SIZE, `a full page (${PAGE_SIZE})`),
+    },
+    {
+      name: "search-rare",
+      method: "GET",
+      path: search(fixtures.rareTerm),
+      expectStatus: 200,
+      check: rows((n) => n >= 1 && n <= 10, "1 to 10"),
+    },
     { name: "search-short", method: "GET", path: search(options.terms.short), expectStatus: 200, check: rows((n) => n >= 1, "at least 1") },
     {
       name: "detail",
@@ -102,7 +116,11 @@ export function scenariosFor(target: Target, fixtures: Fixtures, options: BenchO
       path: `/contacts/${fixtures.detail.id}`,
       expectStatus: 200,
       check: ({ status, html }) =>
-        status !== 200 ? `answered ${status}` : decodeEntities(html).includes(fixtures.detail.name) ? null : `does not show ${fixtures.detail.name}`,
+        status !== 200
+          ? `answered ${status}`
+          : decodeEntities(html).includes(fixtures.detail.name)
+            ? null
+            : `does not show ${fixtures.detail.name}`,
     },
     {
       name: "create",
@@ -236,7 +254,15 @@ export function cannon(target: Target, scenario: Scenario, connections: number, 
         if (error) return reject(error);
         const responses = statuses.get(scenario.expectStatus) ?? 0;
         statuses.delete(scenario.expectStatus);
-        resolve({ connections, seconds: result.duration, responses, latencies, unexpected: statuses, errors: result.errors, timeouts: result.timeouts });
+        resolve({
+          connections,
+          seconds: result.duration,
+          responses,
+          latencies,
+          unexpected: statuses,
+          errors: result.errors,
+          timeouts: result.timeouts,
+        });
       },
     );
     instance.on("response", (_client, statusCode, _bytes, responseTime) => {

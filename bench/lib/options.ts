@@ -76,7 +76,10 @@ export type ParsedOptions = { kind: "run"; options: BenchOptions } | { kind: "he
 
 function list<T extends string>(name: string, raw: string | undefined, allowed: readonly T[], fallback: T[]): T[] | string {
   if (raw === undefined) return fallback;
-  const items = raw.split(",").map((s) => s.trim()).filter(Boolean);
+  const items = raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = items.find((item) => !allowed.includes(item as T));
   if (bad !== undefined || items.length === 0) return `--${name} takes a comma-separated list of ${allowed.join(", ")}; got "${raw}"`;
   // In the canonical order, so tables read the same whatever was typed.

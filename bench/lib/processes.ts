@@ -279,7 +279,10 @@ export function sampleRss(pid: number, intervalMs = 100) {
   const sample = () => {
     // The tree is re-read now and then: a server may fork workers lazily.
     if (samples++ % 20 === 0) tree = processTree(pid);
-    peak = Math.max(peak, tree.reduce((sum, p) => sum + rssOf(p), 0));
+    peak = Math.max(
+      peak,
+      tree.reduce((sum, p) => sum + rssOf(p), 0),
+    );
   };
   sample();
   const timer = setInterval(sample, intervalMs);

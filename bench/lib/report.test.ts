@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { judgeTargets, markdown, type Results, type ScenarioResult } from "./report";
 
-const result = (system: ScenarioResult["system"], name: ScenarioResult["name"], rps: number, more: Partial<ScenarioResult> = {}): ScenarioResult => ({
+const result = (
+  system: ScenarioResult["system"],
+  name: ScenarioResult["name"],
+  rps: number,
+  more: Partial<ScenarioResult> = {},
+): ScenarioResult => ({
   system,
   db: "sqlite",
   name,
@@ -48,7 +53,14 @@ describe("the results table", () => {
   it("shows another system's timed-out requests, and no ratio to a system that served none", () => {
     const scenarios = [
       result("cardfile", "search-rare", 300),
-      result("peer", "search-rare", 0, { timeouts: 160, p50_ms: NaN, p95_ms: NaN, p99_ms: NaN, latency_samples: 0, throughput_responses: 0 }),
+      result("peer", "search-rare", 0, {
+        timeouts: 160,
+        p50_ms: NaN,
+        p95_ms: NaN,
+        p99_ms: NaN,
+        latency_samples: 0,
+        throughput_responses: 0,
+      }),
     ];
     const md = markdown(results(scenarios));
     expect(md).toContain("| search-rare | sqlite | 300 | — | 0 | — | — |");

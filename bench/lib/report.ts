@@ -101,7 +101,9 @@ export function judgeTargets(results: ScenarioResult[], clientJsGzipBytes: numbe
 }
 
 const fmt = (n: number | null | undefined, digits = 1) =>
-  n === null || n === undefined || Number.isNaN(n) ? "—" : n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  n === null || n === undefined || Number.isNaN(n)
+    ? "—"
+    : n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined && b > 0 ? a / b : null);
 
 interface RatioRow {
@@ -147,17 +149,25 @@ export function markdown(r: Results): string {
       `| ${row.name} | ${row.db} | ${fmt(row.card?.rps, 0)} | ${fmt(row.baseline?.rps, 0)} | ${fmt(row.peer?.rps, 0)} | ${fmt(row.vsBaseline, 2)} | ${fmt(row.vsPeer, 2)} |`,
     );
   }
-  lines.push("", "Targets (set for 1,000,000 contacts" + (r.contacts === 1_000_000 ? "" : `; this run had ${r.contacts.toLocaleString("en-US")}`) + "):", "");
+  lines.push(
+    "",
+    "Targets (set for 1,000,000 contacts" + (r.contacts === 1_000_000 ? "" : `; this run had ${r.contacts.toLocaleString("en-US")}`) + "):",
+    "",
+  );
   lines.push("| target | db | measured | limit | |", "| --- | --- | ---: | ---: | --- |");
   for (const t of r.targets) {
     const verdict = t.met === null ? "not measured" : t.met ? "met" : "**missed**";
-    lines.push(`| ${t.target} | ${t.db ?? "—"} | ${fmt(t.measured, t.unit === "×" ? 2 : 1)} ${t.unit} | ${t.comparison} ${t.limit} ${t.unit} | ${verdict} |`);
+    lines.push(
+      `| ${t.target} | ${t.db ?? "—"} | ${fmt(t.measured, t.unit === "×" ? 2 : 1)} ${t.unit} | ${t.comparison} ${t.limit} ${t.unit} | ${verdict} |`,
+    );
   }
   lines.push("", "Every system, every scenario (latency in ms):", "");
   lines.push("| system | db | scenario | req/s | p50 | p95 | p99 | RSS MB |", "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |");
   for (const s of r.scenarios) {
     const timedOut = s.timeouts ? ` (${s.timeouts.toLocaleString("en-US")} timed out)` : "";
-    lines.push(`| ${s.system} | ${s.db} | ${s.name} | ${fmt(s.rps, 0)}${timedOut} | ${fmt(s.p50_ms, 2)} | ${fmt(s.p95_ms, 2)} | ${fmt(s.p99_ms, 2)} | ${fmt(s.rss_mb, 0)} |`);
+    lines.push(
+      `| ${s.system} | ${s.db} | ${s.name} | ${fmt(s.rps, 0)}${timedOut} | ${fmt(s.p50_ms, 2)} | ${fmt(s.p95_ms, 2)} | ${fmt(s.p99_ms, 2)} | ${fmt(s.rss_mb, 0)} |`,
+    );
   }
   if (r.scenarios.some((s) => s.timeouts)) {
     lines.push(
@@ -165,7 +175,9 @@ export function markdown(r: Results): string {
       "Timed out: requests without an answer after 10 s. They are not served, so they count in neither req/s nor the latencies (which then understate what a user waits).",
     );
   }
-  const rare = Object.entries(r.terms.rare).map(([db, term]) => `\`${term}\` (${db})`).join(", ");
+  const rare = Object.entries(r.terms.rare)
+    .map(([db, term]) => `\`${term}\` (${db})`)
+    .join(", ");
   lines.push(
     "",
     `Terms: search \`${r.terms.common}\`, search-short \`${r.terms.short}\`, search-rare one contact's address: ${rare}. ` +
@@ -213,15 +225,21 @@ export function svgChart(r: Results): string {
     `<text x="10" y="18" font-size="13" font-weight="bold">${escapeXml(`Cardfile's requests/s as a multiple of the others' (${r.contacts.toLocaleString("en-US")} contacts, ${r.date.slice(0, 10)})`)}</text>`,
   );
   series.forEach((s, i) => {
-    out.push(`<rect x="${10 + i * 160}" y="30" width="10" height="10" fill="${s.color}"/><text x="${24 + i * 160}" y="39">${escapeXml(s.label)}</text>`);
+    out.push(
+      `<rect x="${10 + i * 160}" y="30" width="10" height="10" fill="${s.color}"/><text x="${24 + i * 160}" y="39">${escapeXml(s.label)}</text>`,
+    );
   });
   out.push(`<text x="${10 + series.length * 160}" y="39" fill="#b42318">- - - list targets: 0.5× and 3×</text>`);
   for (let e = low; e <= high; e++) {
-    out.push(`<line x1="${x(2 ** e).toFixed(1)}" y1="${top - 4}" x2="${x(2 ** e).toFixed(1)}" y2="${height - 24}" stroke="${e === 0 ? "#555" : "#ddd"}"/>`);
+    out.push(
+      `<line x1="${x(2 ** e).toFixed(1)}" y1="${top - 4}" x2="${x(2 ** e).toFixed(1)}" y2="${height - 24}" stroke="${e === 0 ? "#555" : "#ddd"}"/>`,
+    );
     out.push(`<text x="${x(2 ** e).toFixed(1)}" y="${height - 10}" text-anchor="middle" fill="#555">${tick(e)}</text>`);
   }
   for (const v of [0.5, 3]) {
-    out.push(`<line x1="${x(v).toFixed(1)}" y1="${top - 4}" x2="${x(v).toFixed(1)}" y2="${height - 24}" stroke="#b42318" stroke-dasharray="3 3"/>`);
+    out.push(
+      `<line x1="${x(v).toFixed(1)}" y1="${top - 4}" x2="${x(v).toFixed(1)}" y2="${height - 24}" stroke="#b42318" stroke-dasharray="3 3"/>`,
+    );
   }
   rows.forEach((row, i) => {
     const y = top + i * groupHeight;
@@ -235,7 +253,9 @@ export function svgChart(r: Results): string {
       }
       const from = Math.min(x(1), x(v));
       const to = Math.max(x(1), x(v));
-      out.push(`<rect x="${from.toFixed(1)}" y="${by}" width="${Math.max(1, to - from).toFixed(1)}" height="${barHeight - 2}" fill="${s.color}"/>`);
+      out.push(
+        `<rect x="${from.toFixed(1)}" y="${by}" width="${Math.max(1, to - from).toFixed(1)}" height="${barHeight - 2}" fill="${s.color}"/>`,
+      );
       const label = v >= 10 ? v.toFixed(0) : v.toFixed(2);
       out.push(
         v >= 1
@@ -251,7 +271,16 @@ export function svgChart(r: Results): string {
 /** The table printed at the end of a run. */
 export function textTable(results: ScenarioResult[]): string {
   const header = ["system", "db", "scenario", "req/s", "p50 ms", "p95 ms", "p99 ms", "RSS MB"];
-  const body = results.map((s) => [s.system, s.db, s.name, fmt(s.rps, 0), fmt(s.p50_ms, 2), fmt(s.p95_ms, 2), fmt(s.p99_ms, 2), fmt(s.rss_mb, 0)]);
+  const body = results.map((s) => [
+    s.system,
+    s.db,
+    s.name,
+    fmt(s.rps, 0),
+    fmt(s.p50_ms, 2),
+    fmt(s.p95_ms, 2),
+    fmt(s.p99_ms, 2),
+    fmt(s.rss_mb, 0),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n") + "\n";

@@ -9,7 +9,19 @@ import { atExit, childEnv, runCommand, startCardfile, startServer, type Server }
 // The three systems, each started on a free port over the same dataset.
 
 /** What goes into a private copy of the app to build it (see buildCardfile). */
-const APP_FILES = ["app", "db", "migrations", "public", "scripts", "server", "server.js", "vite.config.ts", "remix.config.js", "tsconfig.json", "package.json"];
+const APP_FILES = [
+  "app",
+  "db",
+  "migrations",
+  "public",
+  "scripts",
+  "server",
+  "server.js",
+  "vite.config.ts",
+  "remix.config.js",
+  "tsconfig.json",
+  "package.json",
+];
 
 export interface CardfileBuild {
   /** a folder holding server.js and build/, with node_modules linked */
@@ -82,7 +94,11 @@ export async function preparePeer(log: (line: string) => void) {
   const buildId = path.join(peerDir, ".next/BUILD_ID");
   if (!existsSync(buildId) || statSync(buildId).mtimeMs < newestMtime(peerDir)) {
     log("peer: building (next build; once, and again when its sources change)");
-    await runCommand(process.execPath, [path.join(peerDir, "node_modules/next/dist/bin/next"), "build"], { cwd: peerDir, env: env("production"), quiet: true });
+    await runCommand(process.execPath, [path.join(peerDir, "node_modules/next/dist/bin/next"), "build"], {
+      cwd: peerDir,
+      env: env("production"),
+      quiet: true,
+    });
   }
 }
 

@@ -24,7 +24,12 @@ function runBench(args: string[]): Promise<{ code: number | null; output: string
     const child = spawn(process.execPath, [join(repoRoot, "node_modules/tsx/dist/cli.mjs"), "bench/run.ts", ...args], {
       cwd: repoRoot,
       // Not vitest's own NODE_ENV=test and SCRYPT_LOG_N: the bench runs as a user runs it.
-      env: childEnv({ PATH: process.env.PATH, HOME: process.env.HOME, CI: process.env.CI, TEST_POSTGRES_URL: process.env.TEST_POSTGRES_URL }),
+      env: childEnv({
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        CI: process.env.CI,
+        TEST_POSTGRES_URL: process.env.TEST_POSTGRES_URL,
+      }),
       stdio: ["ignore", "pipe", "pipe"],
     });
     child.stdout.on("data", (chunk) => (output += chunk));

@@ -1,14 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { appendFileSync } from "node:fs";
-import {
-  chromium,
-  type Browser,
-  type BrowserContext,
-  type CDPSession,
-  type Locator,
-  type Page,
-  type Response,
-} from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type CDPSession, type Locator, type Page, type Response } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect, inject } from "vitest";
 import { htmlErrors } from "./html-check";
 
@@ -78,7 +70,10 @@ function checkDocument(page: Page, url: string, html: Promise<string>): void {
       // test that navigates on at once): that one goes unchecked. Any other
       // failure to read a document fails the test.
       (error: unknown) => {
-        const dropped = /No resource with given identifier|Target .*closed|has been closed|Execution context was destroyed|navigating/i.test(String(error));
+        const dropped =
+          /No resource with given identifier|Target .*closed|has been closed|Execution context was destroyed|navigating/i.test(
+            String(error),
+          );
         if (process.env.HTML_CHECK_LOG) appendFileSync(process.env.HTML_CHECK_LOG, `${JSON.stringify({ url, errors: [], dropped })}\n`);
         return { url, errors: dropped ? [] : [`could not read the document: ${error}`] };
       },
@@ -118,7 +113,11 @@ export async function newSession(
     if (status >= 300 && status < 400) return; // redirects and 304s carry no document of their own
     if (!response.request().isNavigationRequest() || response.frame() !== page.mainFrame()) return;
     if (!/^text\/html\b/.test(response.headers()["content-type"] ?? "")) return;
-    checkDocument(page, response.url(), response.body().then((body) => body.toString("utf8")));
+    checkDocument(
+      page,
+      response.url(),
+      response.body().then((body) => body.toString("utf8")),
+    );
   });
   page.on("console", (message) => {
     const expected = EXPECTED_HTTP_ERROR.test(message.text()) && !isStaticFile(message.location().url);
@@ -143,9 +142,7 @@ export async function newSession(
 export async function waitForHydration(page: Page): Promise<void> {
   if (!jsEnabled.get(page)) return;
   try {
-    await page.waitForFunction(() =>
-      Object.keys(document.documentElement).some((key) => key.startsWith("__reactProps")),
-    );
+    await page.waitForFunction(() => Object.keys(document.documentElement).some((key) => key.startsWith("__reactProps")));
   } catch (error) {
     const seen = pageErrors.get(page) ?? [];
     const state = await page

@@ -1,5 +1,17 @@
 import { describe, expect, test } from "vitest";
-import { baseURL, expectText, fillContactForm, flash, postContact, signUp, submit, uniqueEmail, useBrowser, visit, waitForPath } from "./browser";
+import {
+  baseURL,
+  expectText,
+  fillContactForm,
+  flash,
+  postContact,
+  signUp,
+  submit,
+  uniqueEmail,
+  useBrowser,
+  visit,
+  waitForPath,
+} from "./browser";
 
 // With JavaScript, what is typed into the new and edit forms survives a
 // reload (or a crashed tab) of that tab, and is forgotten once saved.

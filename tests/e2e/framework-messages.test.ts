@@ -31,7 +31,10 @@ beforeAll(async () => {
     redirect: "manual",
   });
   expect(signup.status).toBe(303);
-  cookie = signup.headers.getSetCookie().find((c) => c.startsWith("cardfile_session="))!.split(";")[0]!;
+  cookie = signup.headers
+    .getSetCookie()
+    .find((c) => c.startsWith("cardfile_session="))!
+    .split(";")[0]!;
   const created = await fetch(`${baseURL}/contacts/new`, {
     method: "POST",
     headers: { ...client(), Origin: baseURL, Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded" },
@@ -43,7 +46,17 @@ beforeAll(async () => {
 });
 
 describe("a POST to a page that takes none", () => {
-  const pages = () => ["/", "/contacts", "/contacts?q=ada", `/contacts/${contactId}`, "/contacts/AAAAAAAAAAAAAAAAAAAAAA", "/contacts.data", `/contacts/${contactId}.data`, "/_root.data", "/contacts?index"];
+  const pages = () => [
+    "/",
+    "/contacts",
+    "/contacts?q=ada",
+    `/contacts/${contactId}`,
+    "/contacts/AAAAAAAAAAAAAAAAAAAAAA",
+    "/contacts.data",
+    `/contacts/${contactId}.data`,
+    "/_root.data",
+    "/contacts?index",
+  ];
 
   for (const who of ["signed out", "signed in"] as const) {
     it(`answers a plain 405 with Allow: GET, HEAD, ${who}`, async () => {

@@ -40,7 +40,8 @@ const BODY_LIMIT = 64 * 1024;
 // Deterministic randomness
 
 function seedFrom(text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) >= 2 ** 32) throw new Error(`FUZZ_SEED must be an integer below 2^32, not ${JSON.stringify(text)}`);
+  if (!/^\d+$/.test(text) || Number(text) >= 2 ** 32)
+    throw new Error(`FUZZ_SEED must be an integer below 2^32, not ${JSON.stringify(text)}`);
   return Number(text);
 }
 
@@ -129,7 +130,9 @@ const ACTION_ROUTES = MANIFEST.filter((r) => r.action).map((r) => r.pattern);
 const AUTH_WRITES = ["/login", "/signup", "/logout"];
 const KNOWN_WRITES = [...AUTH_WRITES, "/account", "/contacts/new", "/contacts/:contactId/edit"];
 /** Writes to routes under /contacts: the contact form's routes more often. */
-const CONTACT_WRITES = ACTION_ROUTES.filter((p) => p.startsWith("/contacts")).map((p) => [p === "/contacts/new" || p.endsWith("/edit") ? 4 : 2, p] as const);
+const CONTACT_WRITES = ACTION_ROUTES.filter((p) => p.startsWith("/contacts")).map(
+  (p) => [p === "/contacts/new" || p.endsWith("/edit") ? 4 : 2, p] as const,
+);
 /** Action routes no generator knows by name (none today): fuzzed with generic hostile forms. */
 const OTHER_WRITES = ACTION_ROUTES.filter((p) => !p.startsWith("/contacts") && !KNOWN_WRITES.includes(p));
 
@@ -184,7 +187,9 @@ function multipart(fields: Field[], boundary: string, { close = true } = {}): Bu
   for (const [name, value] of fields) {
     const file = typeof value === "object" && "file" in value ? value.file : null;
     const disposition = `form-data; name="${name}"${file ? `; filename="${file.filename}"` : ""}`;
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n${file ? `Content-Type: ${file.type}\r\n` : ""}\r\n`, "utf8"));
+    parts.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n${file ? `Content-Type: ${file.type}\r\n` : ""}\r\n`, "utf8"),
+    );
     parts.push(valueBytes(value, false), Buffer.from("\r\n"));
   }
   if (close) parts.push(Buffer.from(`--${boundary}--\r\n`));
@@ -221,22 +226,59 @@ function encodeFields(rng: Rng, fields: Field[]): EncodedBody {
     [
       5,
       () => {
-        const file: Field = [rng.pick(["name", "avatar", "email", "notes"]), { file: { filename: rng.pick(["a.txt", "../../etc/passwd", "x\".php", "😀.png"]), type: rng.pick(["text/plain", "application/octet-stream", "image/png"]), data: Buffer.from(rng.pick(["hello", "\u0000\u0001binary", "<script>alert(1)</script>"])) } }];
+        const file: Field = [
+          rng.pick(["name", "avatar", "email", "notes"]),
+          {
+            file: {
+              filename: rng.pick(["a.txt", "../../etc/passwd", 'x".php', "😀.png"]),
+              type: rng.pick(["text/plain", "application/octet-stream", "image/png"]),
+              data: Buffer.from(rng.pick(["hello", "\u0000\u0001binary", "<script>alert(1)</script>"])),
+            },
+          },
+        ];
         const all = rng.chance(0.5) ? [...fields, file] : [file, ...fields];
-        return { contentType: `multipart/form-data; boundary=${boundary}`, body: multipart(all, boundary), encoding: "multipart with a file field" };
+        return {
+          contentType: `multipart/form-data; boundary=${boundary}`,
+          body: multipart(all, boundary),
+          encoding: "multipart with a file field",
+        };
       },
     ],
     [
       6,
       () =>
         rng.pick<() => EncodedBody>([
-          () => ({ contentType: "multipart/form-data; boundary=", body: multipart(fields, boundary), encoding: "multipart, empty boundary" }),
+          () => ({
+            contentType: "multipart/form-data; boundary=",
+            body: multipart(fields, boundary),
+            encoding: "multipart, empty boundary",
+          }),
           () => ({ contentType: "multipart/form-data", body: multipart(fields, boundary), encoding: "multipart, no boundary" }),
-          () => ({ contentType: `multipart/form-data; boundary=other${boundary}`, body: multipart(fields, boundary), encoding: "multipart, wrong boundary" }),
-          () => ({ contentType: `multipart/form-data; boundary=${boundary}`, body: multipart(fields, boundary, { close: false }), encoding: "multipart, unterminated" }),
-          () => ({ contentType: `multipart/form-data; boundary=${"b".repeat(200)}`, body: multipart(fields, "b".repeat(200)), encoding: "multipart, 200-char boundary" }),
-          () => ({ contentType: `multipart/form-data; boundary="${boundary}"`, body: multipart(fields, boundary), encoding: "multipart, quoted boundary" }),
-          () => ({ contentType: `multipart/form-data; boundary=${boundary}`, body: urlencoded(fields), encoding: "multipart header, urlencoded body" }),
+          () => ({
+            contentType: `multipart/form-data; boundary=other${boundary}`,
+            body: multipart(fields, boundary),
+            encoding: "multipart, wrong boundary",
+          }),
+          () => ({
+            contentType: `multipart/form-data; boundary=${boundary}`,
+            body: multipart(fields, boundary, { close: false }),
+            encoding: "multipart, unterminated",
+          }),
+          () => ({
+            contentType: `multipart/form-data; boundary=${"b".repeat(200)}`,
+            body: multipart(fields, "b".repeat(200)),
+            encoding: "multipart, 200-char boundary",
+          }),
+          () => ({
+            contentType: `multipart/form-data; boundary="${boundary}"`,
+            body: multipart(fields, boundary),
+            encoding: "multipart, quoted boundary",
+          }),
+          () => ({
+            contentType: `multipart/form-data; boundary=${boundary}`,
+            body: urlencoded(fields),
+            encoding: "multipart header, urlencoded body",
+          }),
         ])(),
     ],
     [4, () => ({ contentType: "application/json", body: Buffer.from(JSON.stringify(Object.fromEntries(plain))), encoding: "json" })],
@@ -245,12 +287,26 @@ function encodeFields(rng: Rng, fields: Field[]): EncodedBody {
     [
       3,
       () => ({
-        contentType: rng.pick(["", "application/xml", "multipart/mixed; boundary=x", "application/x-www-form-urlencoded, application/json", "form", "*/*"]),
+        contentType: rng.pick([
+          "",
+          "application/xml",
+          "multipart/mixed; boundary=x",
+          "application/x-www-form-urlencoded, application/json",
+          "form",
+          "*/*",
+        ]),
         body: urlencoded(fields),
         encoding: "odd content type",
       }),
     ],
-    [2, () => ({ contentType: "application/x-www-form-urlencoded", body: Buffer.from(JSON.stringify(Object.fromEntries(plain))), encoding: "urlencoded header, json body" })],
+    [
+      2,
+      () => ({
+        contentType: "application/x-www-form-urlencoded",
+        body: Buffer.from(JSON.stringify(Object.fromEntries(plain))),
+        encoding: "urlencoded header, json body",
+      }),
+    ],
   ])();
 }
 
@@ -307,7 +363,9 @@ function describeSpec(spec: Spec): string {
     .map(([k, v]) => `${k}: ${v.length > 120 ? `${v.slice(0, 120)}…(${v.length})` : v}`)
     .join("\n    ");
   const body = spec.raw ?? spec.body;
-  const shown = body ? JSON.stringify(body.subarray(0, 300).toString("latin1")) + (body.length > 300 ? `…(${body.length} bytes)` : "") : "(none)";
+  const shown = body
+    ? JSON.stringify(body.subarray(0, 300).toString("latin1")) + (body.length > 300 ? `…(${body.length} bytes)` : "")
+    : "(none)";
   return `[${spec.category}: ${spec.detail}] ${spec.method} ${spec.path.length > 200 ? `${spec.path.slice(0, 200)}…(${spec.path.length})` : spec.path} via ${spec.transport}${spec.chunked ? " (chunked)" : ""}\n    ${headers}\n    body: ${shown}`;
 }
 
@@ -315,13 +373,20 @@ function describeSpec(spec: Spec): string {
 function ansiC(bytes: Buffer | string): string {
   const buf = typeof bytes === "string" ? Buffer.from(bytes, "latin1") : bytes;
   let out = "";
-  for (const b of buf) out += b === 0x27 || b === 0x5c ? `\\${String.fromCharCode(b)}` : b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, "0")}`;
+  for (const b of buf)
+    out +=
+      b === 0x27 || b === 0x5c
+        ? `\\${String.fromCharCode(b)}`
+        : b >= 0x20 && b < 0x7f
+          ? String.fromCharCode(b)
+          : `\\x${b.toString(16).padStart(2, "0")}`;
   return `$'${out}'`;
 }
 
 /** A shell command that repeats the request. */
 function curlFor(spec: Spec, baseURL: string): string {
-  if (spec.transport === "raw") return `{ printf %s ${ansiC(spec.raw!)} >&3; timeout 5 cat <&3; } 3<>/dev/tcp/127.0.0.1/${new URL(baseURL).port}`;
+  if (spec.transport === "raw")
+    return `{ printf %s ${ansiC(spec.raw!)} >&3; timeout 5 cat <&3; } 3<>/dev/tcp/127.0.0.1/${new URL(baseURL).port}`;
   const parts = ["curl -si --path-as-is", "-X", spec.method, ansiC(`${baseURL}${spec.path}`)];
   for (const [k, v] of Object.entries(spec.headers)) parts.push("-H", ansiC(`${k}: ${v}`));
   if (spec.chunked) parts.push("-H", "'Transfer-Encoding: chunked'");
@@ -362,7 +427,16 @@ async function send(spec: Spec, port: number): Promise<Result> {
 }
 
 async function sendOnce(spec: Spec, port: number): Promise<Result> {
-  const failed = (error: unknown): Result => ({ spec, status: null, error: String(error instanceof Error && error.cause ? `${error.message}: ${String(error.cause)}` : error), contentType: "", body: "", location: null, setCookie: [], requestId: null });
+  const failed = (error: unknown): Result => ({
+    spec,
+    status: null,
+    error: String(error instanceof Error && error.cause ? `${error.message}: ${String(error.cause)}` : error),
+    contentType: "",
+    body: "",
+    location: null,
+    setCookie: [],
+    requestId: null,
+  });
   if (spec.transport === "fetch") {
     try {
       const response = await fetch(`http://127.0.0.1:${port}${spec.path}`, {
@@ -381,7 +455,15 @@ async function sendOnce(spec: Spec, port: number): Promise<Result> {
     return new Promise((done) => {
       let answered = false;
       const request = http.request(
-        { host: "127.0.0.1", port, method: spec.method, path: spec.path, headers: spec.headers, agent: httpAgent, timeout: REQUEST_TIMEOUT_MS },
+        {
+          host: "127.0.0.1",
+          port,
+          method: spec.method,
+          path: spec.path,
+          headers: spec.headers,
+          agent: httpAgent,
+          timeout: REQUEST_TIMEOUT_MS,
+        },
         (response) => {
           answered = true;
           const chunks: Buffer[] = [];
@@ -414,7 +496,8 @@ async function sendOnce(spec: Spec, port: number): Promise<Result> {
       socket.destroy();
       let text = Buffer.concat(chunks);
       // Skip interim answers (100 Continue): the final one is what counts.
-      while (/^HTTP\/1\.[01] 1\d\d /.test(text.toString("latin1")) && text.indexOf("\r\n\r\n") >= 0) text = text.subarray(text.indexOf("\r\n\r\n") + 4);
+      while (/^HTTP\/1\.[01] 1\d\d /.test(text.toString("latin1")) && text.indexOf("\r\n\r\n") >= 0)
+        text = text.subarray(text.indexOf("\r\n\r\n") + 4);
       const head = /^HTTP\/1\.[01] (\d{3})/.exec(text.toString("latin1"));
       if (!head) return done({ ...failed(error ?? "no answer"), spec });
       const split = text.indexOf("\r\n\r\n");
@@ -442,8 +525,6 @@ async function sendOnce(spec: Spec, port: number): Promise<Result> {
 
 // ---------------------------------------------------------------------------
 // The server under test
-
-
 
 // ---------------------------------------------------------------------------
 // Accounts and the model of what the valid requests wrote
@@ -479,10 +560,18 @@ function stored(fields: Record<string, string>): ContactFields {
   // A browser (and fetch) sends a lone surrogate as U+FFFD.
   const wellFormed = (v: string) => v.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
   const text = (v: string | undefined) => {
-    const t = wellFormed(v ?? "").trim().normalize("NFC");
+    const t = wellFormed(v ?? "")
+      .trim()
+      .normalize("NFC");
     return t === "" ? null : t;
   };
-  return { name: text(fields.name)!, email: wellFormed(fields.email ?? "").trim(), company: text(fields.company), phone: text(fields.phone), notes: text(fields.notes) };
+  return {
+    name: text(fields.name)!,
+    email: wellFormed(fields.email ?? "").trim(),
+    company: text(fields.company),
+    phone: text(fields.phone),
+    notes: text(fields.notes),
+  };
 }
 
 function fold(text: string): string {
@@ -498,8 +587,11 @@ describe("fuzzing every loader and action of the production server", () => {
   let server: RunningServer | undefined;
   let port: number;
   let baseURL: string;
-  const stdout = { get text() { return server?.stdout() ?? ""; } };
-  const stderr = { get text() { return server?.stderr() ?? ""; } };
+  const stderr = {
+    get text() {
+      return server?.stderr() ?? "";
+    },
+  };
 
   const accounts = {} as Record<AccountKey, Account>;
   const expected = new Map<string, ExpectedContact>();
@@ -521,7 +613,13 @@ describe("fuzzing every loader and action of the production server", () => {
   async function valid(
     method: string,
     path: string,
-    { cookie, form, body, contentType, origin = true }: { cookie?: string; form?: Record<string, string>; body?: Buffer; contentType?: string; origin?: boolean } = {},
+    {
+      cookie,
+      form,
+      body,
+      contentType,
+      origin = true,
+    }: { cookie?: string; form?: Record<string, string>; body?: Buffer; contentType?: string; origin?: boolean } = {},
   ): Promise<Result> {
     const headers: Record<string, string> = { "X-Forwarded-For": nextIp(), "User-Agent": "cardfile-fuzz valid lane" };
     if (cookie) headers.Cookie = cookie;
@@ -533,14 +631,19 @@ describe("fuzzing every loader and action of the production server", () => {
     }
     if (contentType) headers["Content-Type"] = contentType;
     validCount++;
-    const result = await send({ category: "valid", detail: `${method} ${path}`, method, path, headers, body: payload, transport: "fetch" }, port);
+    const result = await send(
+      { category: "valid", detail: `${method} ${path}`, method, path, headers, body: payload, transport: "fetch" },
+      port,
+    );
     results.push(result);
     return result;
   }
 
   function expectValid(result: Result, status: number, what: string): boolean {
     if (result.status === status) return true;
-    validProblems.push(`${what}: expected ${status}, got ${result.status ?? result.error}\n  ${describeSpec(result.spec)}\n  ${result.body.slice(0, 300)}`);
+    validProblems.push(
+      `${what}: expected ${status}, got ${result.status ?? result.error}\n  ${describeSpec(result.spec)}\n  ${result.body.slice(0, 300)}`,
+    );
     return false;
   }
 
@@ -548,7 +651,8 @@ describe("fuzzing every loader and action of the production server", () => {
     const email = `fuzz-${key.toLowerCase()}-${SEED}@example.test`;
     const password = `pw-${key}-${randomInt(2 ** 40).toString(36)}-${randomInt(2 ** 40).toString(36)}`;
     const result = await valid("POST", "/signup", { form: { email, password } });
-    if (result.status !== 303) throw new Error(`sign-up of ${email} answered ${result.status ?? result.error}: ${result.body.slice(0, 500)}\n${stderr.text}`);
+    if (result.status !== 303)
+      throw new Error(`sign-up of ${email} answered ${result.status ?? result.error}: ${result.body.slice(0, 500)}\n${stderr.text}`);
     const token = result.setCookie.map((c) => /^cardfile_session=([^;]+)/.exec(c)?.[1]).find(Boolean);
     if (!token) throw new Error(`sign-up set no session cookie: ${result.setCookie.join(" | ")}`);
     return { key, email, password, token, cookie: `cardfile_session=${token}`, id: "", sessionIds: [] };
@@ -573,7 +677,8 @@ describe("fuzzing every loader and action of the production server", () => {
     // The edit form carries the version it was opened at; the model knows it.
     form = { version: String(mine?.version ?? 1), ...form };
     const result = await valid("POST", `/contacts/${id}/edit`, { cookie: owner.cookie, form });
-    if (result.status === 303 && mine && mine.owner === owner.key) expected.set(id, { ...mine, ...stored(form), version: mine.version + 1 });
+    if (result.status === 303 && mine && mine.owner === owner.key)
+      expected.set(id, { ...mine, ...stored(form), version: mine.version + 1 });
     expectValid(result, status, `edit ${id} as ${owner.key}`);
   }
 
@@ -621,18 +726,27 @@ describe("fuzzing every loader and action of the production server", () => {
 
     // Seed contacts that the generated requests can aim at.
     for (const [i, owner] of [a, a, a, a, a, b, b, b, b, b, c, c].entries()) {
-      await create(owner, { name: `Seed ${i} ${owner.key}`, email: `seed${i}.${owner.key.toLowerCase()}@example.test`, company: i % 2 ? `Seed Co ${i}` : "", phone: "", notes: "" });
+      await create(owner, {
+        name: `Seed ${i} ${owner.key}`,
+        email: `seed${i}.${owner.key.toLowerCase()}@example.test`,
+        company: i % 2 ? `Seed Co ${i}` : "",
+        phone: "",
+        notes: "",
+      });
     }
 
     // One real login and logout: a fresh session, ended server-side.
-    const login = await valid("POST", "/login", { form: { email: a.email.toUpperCase(), password: a.password, redirectTo: "/contacts/new" } });
+    const login = await valid("POST", "/login", {
+      form: { email: a.email.toUpperCase(), password: a.password, redirectTo: "/contacts/new" },
+    });
     expectValid(login, 303, "valid login");
     if (login.location !== "/contacts/new") validProblems.push(`login redirected to ${login.location}, not /contacts/new`);
     const second = login.setCookie.map((s) => /^cardfile_session=([^;]+)/.exec(s)?.[1]).find(Boolean);
     if (second) {
       expectValid(await valid("POST", "/logout", { cookie: `cardfile_session=${second}` }), 303, "valid logout");
       const after = await valid("GET", "/contacts", { cookie: `cardfile_session=${second}` });
-      if (after.status !== 303 || !after.location?.startsWith("/login")) validProblems.push(`a logged-out session still works: GET /contacts answered ${after.status}`);
+      if (after.status !== 303 || !after.location?.startsWith("/login"))
+        validProblems.push(`a logged-out session still works: GET /contacts answered ${after.status}`);
     }
 
     // Session and user ids, so that /account can be fuzzed with real (other people's) session ids.
@@ -640,7 +754,9 @@ describe("fuzzing every loader and action of the production server", () => {
     try {
       for (const account of [a, b, c]) {
         account.id = (sqlite.prepare("select id from users where email = ?").get(account.email) as { id: string }).id;
-        account.sessionIds = (sqlite.prepare("select id from sessions where user_id = ?").all(account.id) as { id: string }[]).map((r) => r.id);
+        account.sessionIds = (sqlite.prepare("select id from sessions where user_id = ?").all(account.id) as { id: string }[]).map(
+          (r) => r.id,
+        );
       }
     } finally {
       sqlite.close();
@@ -754,7 +870,8 @@ describe("fuzzing every loader and action of the production server", () => {
       // A route with an action whose effects this model does not know (a
       // new one): with a real session, it could legitimately write.
       const served = routeFor(MANIFEST, route);
-      if (served?.action && !isCatchAll(served) && !KNOWN_WRITES.includes(served.pattern) && !served.params.includes("contactId")) return "unsafe";
+      if (served?.action && !isCatchAll(served) && !KNOWN_WRITES.includes(served.pattern) && !served.params.includes("contactId"))
+        return "unsafe";
       if (route === "/logout") return "unsafe";
       if (route === "/account") {
         if (!form) return "ok";
@@ -778,7 +895,20 @@ describe("fuzzing every loader and action of the production server", () => {
       const h: Record<string, string> = {};
       h["X-Forwarded-For"] = rng.weighted([
         [90, () => nextIp()],
-        [10, () => rng.pick(["not-an-ip", "", "1.2.3.4, 5.6.7.8", "::1", "<script>alert(1)</script>", "999.999.999.999", "1".repeat(500), "unknown"])],
+        [
+          10,
+          () =>
+            rng.pick([
+              "not-an-ip",
+              "",
+              "1.2.3.4, 5.6.7.8",
+              "::1",
+              "<script>alert(1)</script>",
+              "999.999.999.999",
+              "1".repeat(500),
+              "unknown",
+            ]),
+        ],
       ] as const)();
       if (rng.chance(write ? 0.6 : 0.3)) h.Origin = baseURL;
       if (rng.chance(0.3)) h["Sec-Fetch-Site"] = rng.pick(["same-origin", "none", "same-site"]);
@@ -838,7 +968,9 @@ describe("fuzzing every loader and action of the production server", () => {
     function applyAuth(rng: Rng, headers: Record<string, string>, auth: Auth) {
       if (auth.kind === "real") {
         // Sometimes among other cookies, as a browser sends it.
-        headers.Cookie = rng.chance(0.2) ? `theme=dark; ${auth.account.cookie}; cardfile_flash=${encodeURIComponent(rng.pick([...HTML, ...SQL]))}` : auth.account.cookie;
+        headers.Cookie = rng.chance(0.2)
+          ? `theme=dark; ${auth.account.cookie}; cardfile_flash=${encodeURIComponent(rng.pick([...HTML, ...SQL]))}`
+          : auth.account.cookie;
       } else if (auth.kind === "bad") {
         headers.Cookie = auth.cookie;
       }
@@ -970,7 +1102,24 @@ describe("fuzzing every loader and action of the production server", () => {
     function paramSegment(rng: Rng): { seg: string; http: boolean; label: string } {
       return rng.weighted<() => { seg: string; http: boolean; label: string }>([
         [4, () => ({ seg: rng.id(), http: false, label: "random id" })],
-        [3, () => ({ seg: rng.pick(["%00", "..%2F..%2Fetc%2Fpasswd", "a".repeat(1_000), "%E0%A4%A", "%", encodeURIComponent("' OR 1=1 --"), encodeURIComponent("<script>alert(1)</script>"), "-1", "null"]), http: false, label: "broken id" })],
+        [
+          3,
+          () => ({
+            seg: rng.pick([
+              "%00",
+              "..%2F..%2Fetc%2Fpasswd",
+              "a".repeat(1_000),
+              "%E0%A4%A",
+              "%",
+              encodeURIComponent("' OR 1=1 --"),
+              encodeURIComponent("<script>alert(1)</script>"),
+              "-1",
+              "null",
+            ]),
+            http: false,
+            label: "broken id",
+          }),
+        ],
         [1, () => ({ seg: rng.pick(["..", "\xed\xa0\x80", "\xff\xfe"]), http: true, label: "raw bytes id" })],
       ])();
     }
@@ -1005,7 +1154,19 @@ describe("fuzzing every loader and action of the production server", () => {
         if (rng.chance(0.1)) query.push(`q=${queryValue(rng)}`, `cursor=${cursorValue(rng)}`); // repeated
       }
       if ((route === "/login" || route === "/signup") && rng.chance(0.6)) query.push(`redirectTo=${redirectToValue(rng)}`);
-      if (rng.chance(0.1)) query.push(rng.pick(["index", "_data=routes%2Fcontacts._index", "__proto__=x", `x=${rng.pick(BAD_PERCENT)}`, "a[]=1&a[]=2", "&&&", "=", "intent=revoke-all"]));
+      if (rng.chance(0.1))
+        query.push(
+          rng.pick([
+            "index",
+            "_data=routes%2Fcontacts._index",
+            "__proto__=x",
+            `x=${rng.pick(BAD_PERCENT)}`,
+            "a[]=1&a[]=2",
+            "&&&",
+            "=",
+            "intent=revoke-all",
+          ]),
+        );
       return { path: query.length ? `${path}?${query.join("&")}` : path, viaHttp, label: labels.join(", ") };
     }
 
@@ -1018,7 +1179,14 @@ describe("fuzzing every loader and action of the production server", () => {
       const headers = headersFor(rng);
       applyAuth(rng, headers, auth);
       const method = rng.chance(0.1) ? "HEAD" : "GET";
-      return { category: "loader", detail: `${route} ${auth.kind} ${url.label}`, method, path: url.path, headers, transport: url.viaHttp ? "http" : "fetch" };
+      return {
+        category: "loader",
+        detail: `${route} ${auth.kind} ${url.label}`,
+        method,
+        path: url.path,
+        headers,
+        transport: url.viaHttp ? "http" : "fetch",
+      };
     }
 
     /** Lazy route discovery's manifest endpoint, with odd paths and versions. */
@@ -1027,10 +1195,19 @@ describe("fuzzing every loader and action of the production server", () => {
       applyAuth(rng, headers, pickAuth(rng, { none: 50, A: 10, B: 5, C: 10, bad: 25 }));
       const query: string[] = [];
       for (let i = rng.int(4); i > 0; i--) {
-        query.push(`p=${rng.pick(["/contacts", "/", "/contacts/new", `/contacts/${rng.id()}/edit`, encodeURIComponent("/../../etc/passwd"), rng.pick(BAD_PERCENT), "x".repeat(rng.pick([100, 3_000])), encodeURIComponent("/a".repeat(300)), encodeURIComponent(rng.pick([...SQL, ...HTML]))])}`);
+        query.push(
+          `p=${rng.pick(["/contacts", "/", "/contacts/new", `/contacts/${rng.id()}/edit`, encodeURIComponent("/../../etc/passwd"), rng.pick(BAD_PERCENT), "x".repeat(rng.pick([100, 3_000])), encodeURIComponent("/a".repeat(300)), encodeURIComponent(rng.pick([...SQL, ...HTML]))])}`,
+        );
       }
       if (rng.chance(0.8)) query.push(`version=${rng.chance(0.7) ? manifestVersion : rng.pick(["garbage", "", rng.pick(BAD_PERCENT)])}`);
-      return { category: "loader", detail: "/__manifest", method: "GET", path: `/__manifest?${query.join("&")}`, headers, transport: "fetch" };
+      return {
+        category: "loader",
+        detail: "/__manifest",
+        method: "GET",
+        path: `/__manifest?${query.join("&")}`,
+        headers,
+        transport: "fetch",
+      };
     }
 
     function genList(rng: Rng): Spec {
@@ -1109,7 +1286,18 @@ describe("fuzzing every loader and action of the production server", () => {
           target("notes");
           break;
         case "bad email":
-          base.email = rng.pick(["not-an-email", "a@b", "@example.test", "x@@example.test", "a b@example.test", "ünï@example.test", `${"a".repeat(250)}@example.test`, ...SQL, ...HTML, rng.pick(SPACES)]);
+          base.email = rng.pick([
+            "not-an-email",
+            "a@b",
+            "@example.test",
+            "x@@example.test",
+            "a b@example.test",
+            "ünï@example.test",
+            `${"a".repeat(250)}@example.test`,
+            ...SQL,
+            ...HTML,
+            rng.pick(SPACES),
+          ]);
           target("email");
           break;
         case "long name":
@@ -1149,7 +1337,25 @@ describe("fuzzing every loader and action of the production server", () => {
       if (breaker === "repeated email") fields.push(["email", `${rng.string(5)}@example.test`]);
       if (breaker === "name as array") fields.push([rng.pick(["name[0]", "name[]", "name.first"]), "x"]);
       if (rng.chance(0.25)) {
-        fields.push([rng.pick(["intent", "id", "owner_id", "ownerId", "__proto__", "constructor", "prototype", "_method", "version", "createdAt", "", "x".repeat(300), "name\u0000", "😀"]), rng.pick(["delete", "revoke-all", accounts.B.id, "1", ...SQL])]);
+        fields.push([
+          rng.pick([
+            "intent",
+            "id",
+            "owner_id",
+            "ownerId",
+            "__proto__",
+            "constructor",
+            "prototype",
+            "_method",
+            "version",
+            "createdAt",
+            "",
+            "x".repeat(300),
+            "name\u0000",
+            "😀",
+          ]),
+          rng.pick(["delete", "revoke-all", accounts.B.id, "1", ...SQL]),
+        ]);
       }
       if (rng.chance(0.3)) {
         for (let i = fields.length - 1; i > 0; i--) {
@@ -1220,7 +1426,15 @@ describe("fuzzing every loader and action of the production server", () => {
       const headers = headersFor(rng, { write: true });
       applyAuth(rng, headers, auth);
       if (encoded.contentType !== null) headers["Content-Type"] = encoded.contentType;
-      return { category: "auth write", detail: `POST ${route} ${auth.kind}; ${encoded.encoding}`, method: "POST", path: url.path, headers, body: encoded.body, transport: "fetch" };
+      return {
+        category: "auth write",
+        detail: `POST ${route} ${auth.kind}; ${encoded.encoding}`,
+        method: "POST",
+        path: url.path,
+        headers,
+        body: encoded.body,
+        transport: "fetch",
+      };
     }
 
     /** Hostile forms for a route with an action that no generator here knows by name (one added since). */
@@ -1232,24 +1446,65 @@ describe("fuzzing every loader and action of the production server", () => {
       for (let i = rng.int(3); i > 0; i--) {
         fields.push([
           rng.pick(["intent", "ids", "id", "name", "email", "password", "token", "returnTo", "file", "labels", "submissionKey"]),
-          rng.pick<Value>([...SQL, ...HTML, rng.id(), "", "x".repeat(5_000), { raw: Buffer.from(rng.pick(BAD_UTF8)) }, { verbatim: rng.pick(BAD_PERCENT) }]),
+          rng.pick<Value>([
+            ...SQL,
+            ...HTML,
+            rng.id(),
+            "",
+            "x".repeat(5_000),
+            { raw: Buffer.from(rng.pick(BAD_UTF8)) },
+            { verbatim: rng.pick(BAD_PERCENT) },
+          ]),
         ]);
       }
       const encoded = encodeFields(rng, fields);
       const headers = headersFor(rng, { write: true });
       applyAuth(rng, headers, auth);
       if (encoded.contentType !== null) headers["Content-Type"] = encoded.contentType;
-      return { category: "other write", detail: `POST ${route} ${auth.kind} ${url.label}; ${label}; ${encoded.encoding}`, method: "POST", path: url.path, headers, body: encoded.body, transport: url.viaHttp ? "http" : "fetch" };
+      return {
+        category: "other write",
+        detail: `POST ${route} ${auth.kind} ${url.label}; ${label}; ${encoded.encoding}`,
+        method: "POST",
+        path: url.path,
+        headers,
+        body: encoded.body,
+        transport: url.viaHttp ? "http" : "fetch",
+      };
     }
 
     function genAccountWrite(rng: Rng): Spec {
       const auth = pickAuth(rng, { none: 15, A: 5, B: 5, C: 55, bad: 20 });
       const someone = rng.pick([accounts.A, accounts.B, accounts.C]);
       const fields: Field[] = [];
-      const intent = rng.pick(["revoke", "revoke", "revoke-all", "REVOKE-ALL", "revoke-all ", " revoke", "revoke_all", "", "delete", "<script>alert(1)</script>", "' OR 1=1 --", "revoke\u0000"]);
+      const intent = rng.pick([
+        "revoke",
+        "revoke",
+        "revoke-all",
+        "REVOKE-ALL",
+        "revoke-all ",
+        " revoke",
+        "revoke_all",
+        "",
+        "delete",
+        "<script>alert(1)</script>",
+        "' OR 1=1 --",
+        "revoke\u0000",
+      ]);
       if (rng.chance(0.9)) fields.push(["intent", intent]);
       if (rng.chance(0.7)) {
-        fields.push(["sessionId", rng.pick<Value>([rng.pick(someone.sessionIds), rng.id(), "", "../", "a".repeat(1_000), ...SQL, { pct: Uint8Array.of(0xed, 0xa0, 0x80) }, { verbatim: rng.pick(BAD_PERCENT) }])]);
+        fields.push([
+          "sessionId",
+          rng.pick<Value>([
+            rng.pick(someone.sessionIds),
+            rng.id(),
+            "",
+            "../",
+            "a".repeat(1_000),
+            ...SQL,
+            { pct: Uint8Array.of(0xed, 0xa0, 0x80) },
+            { verbatim: rng.pick(BAD_PERCENT) },
+          ]),
+        ]);
       }
       if (rng.chance(0.15)) fields.push(["intent", rng.pick(["revoke-all", "revoke", "x"])]);
       if (rng.chance(0.1)) fields.push(["sessionId", rng.id()]);
@@ -1258,14 +1513,25 @@ describe("fuzzing every loader and action of the production server", () => {
       const headers = headersFor(rng, { write: true });
       applyAuth(rng, headers, auth);
       if (encoded.contentType !== null) headers["Content-Type"] = encoded.contentType;
-      return { category: "account write", detail: `POST /account ${auth.kind} intent=${JSON.stringify(intent)}; ${encoded.encoding}`, method: "POST", path: url.path, headers, body: encoded.body, transport: "fetch" };
+      return {
+        category: "account write",
+        detail: `POST /account ${auth.kind} intent=${JSON.stringify(intent)}; ${encoded.encoding}`,
+        method: "POST",
+        path: url.path,
+        headers,
+        body: encoded.body,
+        transport: "fetch",
+      };
     }
 
     /** Any route with an action (the manifest's), :contactId one of `own` (else random), other parameters random. */
     function actionPath(rng: Rng, own: string[]): string {
       const pattern = rng.pick(ACTION_ROUTES);
       const route = MANIFEST.find((r) => r.pattern === pattern)!;
-      return fillPattern(route.pattern, Object.fromEntries(route.params.map((p) => [p, p === "contactId" && own.length ? rng.pick(own) : rng.id()])));
+      return fillPattern(
+        route.pattern,
+        Object.fromEntries(route.params.map((p) => [p, p === "contactId" && own.length ? rng.pick(own) : rng.id()])),
+      );
     }
 
     /** A write that would change data, with a real session, sent cross-origin: server.js must answer 403. */
@@ -1275,13 +1541,45 @@ describe("fuzzing every loader and action of the production server", () => {
       const target = rng.pick<[string, Field[]]>([
         ["/logout", []],
         ["/account", [["intent", "revoke-all"]]],
-        ["/account", [["intent", "revoke"], ["sessionId", account.sessionIds[0] ?? rng.id()]]],
+        [
+          "/account",
+          [
+            ["intent", "revoke"],
+            ["sessionId", account.sessionIds[0] ?? rng.id()],
+          ],
+        ],
         [`/contacts/${rng.pick(own.length ? own : [rng.id()])}/delete`, []],
-        [`/contacts/${rng.pick(own.length ? own : [rng.id()])}/edit`, [["name", "Hijacked"], ["email", `hijack-${rng.string(6)}@example.test`]]],
-        ["/contacts/new", [["name", "Cross-site"], ["email", `cross-${rng.string(6)}@example.test`]]],
-        ["/signup", [["email", `cross-${rng.string(6)}@example.test`], ["password", "correct horse battery staple"]]],
+        [
+          `/contacts/${rng.pick(own.length ? own : [rng.id()])}/edit`,
+          [
+            ["name", "Hijacked"],
+            ["email", `hijack-${rng.string(6)}@example.test`],
+          ],
+        ],
+        [
+          "/contacts/new",
+          [
+            ["name", "Cross-site"],
+            ["email", `cross-${rng.string(6)}@example.test`],
+          ],
+        ],
+        [
+          "/signup",
+          [
+            ["email", `cross-${rng.string(6)}@example.test`],
+            ["password", "correct horse battery staple"],
+          ],
+        ],
         // Every route with an action, with fields most forms take.
-        [actionPath(rng, own), [["name", "Cross-site"], ["email", `cross-${rng.string(6)}@example.test`], ["intent", "revoke-all"], ["returnTo", "/contacts"]]],
+        [
+          actionPath(rng, own),
+          [
+            ["name", "Cross-site"],
+            ["email", `cross-${rng.string(6)}@example.test`],
+            ["intent", "revoke-all"],
+            ["returnTo", "/contacts"],
+          ],
+        ],
       ]);
       const path = rng.chance(0.3) ? (target[0] === "/" ? "/_root.data" : `${target[0]}.data`) : target[0];
       const headers = headersFor(rng, { write: true });
@@ -1289,12 +1587,26 @@ describe("fuzzing every loader and action of the production server", () => {
       delete headers["Sec-Fetch-Site"];
       delete headers.Referer;
       const [how, apply] = rng.pick<[string, () => void]>([
-        ["evil Origin", () => (headers.Origin = rng.pick(["https://evil.example", "http://evil.example", `http://localhost:${port}`, `https://127.0.0.1:${port}`, "http://127.0.0.1:1", `${baseURL}.evil.example`]))],
+        [
+          "evil Origin",
+          () =>
+            (headers.Origin = rng.pick([
+              "https://evil.example",
+              "http://evil.example",
+              `http://localhost:${port}`,
+              `https://127.0.0.1:${port}`,
+              "http://127.0.0.1:1",
+              `${baseURL}.evil.example`,
+            ])),
+        ],
         ["Origin: null", () => (headers.Origin = "null")],
         ["Origin with a path", () => (headers.Origin = `${baseURL}/`)],
         ["Sec-Fetch-Site: cross-site", () => (headers["Sec-Fetch-Site"] = "cross-site")],
         ["same Origin, Sec-Fetch-Site: cross-site", () => ((headers.Origin = baseURL), (headers["Sec-Fetch-Site"] = "cross-site"))],
-        ["evil Referer", () => (headers.Referer = rng.pick(["https://evil.example/form", `http://localhost:${port}/contacts`, "null", "::::"]))],
+        [
+          "evil Referer",
+          () => (headers.Referer = rng.pick(["https://evil.example/form", `http://localhost:${port}/contacts`, "null", "::::"])),
+        ],
       ]);
       apply();
       applyAuth(rng, headers, { kind: "real", account });
@@ -1334,7 +1646,12 @@ describe("fuzzing every loader and action of the production server", () => {
       delete headers.Referer;
       delete headers["Sec-Fetch-Site"];
       applyAuth(rng, headers, { kind: "real", account });
-      const form = (notes: string): Field[] => [["intent", "revoke-all"], ["name", "Big"], ["email", `big-${rng.string(6)}@example.test`], ["notes", notes]];
+      const form = (notes: string): Field[] => [
+        ["intent", "revoke-all"],
+        ["name", "Big"],
+        ["email", `big-${rng.string(6)}@example.test`],
+        ["notes", notes],
+      ];
       const kind = rng.pick(["over", "over", "way over", "just under", "at limit", "chunked", "json", "text", "none", "xml"] as const);
       switch (kind) {
         case "over":
@@ -1343,7 +1660,16 @@ describe("fuzzing every loader and action of the production server", () => {
           const body = urlencoded(form(""));
           const padded = Buffer.concat([body, Buffer.from("n".repeat(size - body.length))]);
           headers["Content-Type"] = "application/x-www-form-urlencoded";
-          return { category: "body limits", detail: `${padded.length} bytes to ${route.replace(/[A-Za-z0-9_-]{22}/, ":id")}`, method: "POST", path: route, headers, body: padded, transport: "http", mustRefuse: [413] };
+          return {
+            category: "body limits",
+            detail: `${padded.length} bytes to ${route.replace(/[A-Za-z0-9_-]{22}/, ":id")}`,
+            method: "POST",
+            path: route,
+            headers,
+            body: padded,
+            transport: "http",
+            mustRefuse: [413],
+          };
         }
         case "just under":
         case "at limit": {
@@ -1355,24 +1681,59 @@ describe("fuzzing every loader and action of the production server", () => {
           else delete headers.Cookie;
           const target = rng.pick(["/contacts/new", `/contacts/${rng.pick(idsOf("A"))}/edit`, "/login", "/signup"]);
           const size = kind === "at limit" ? BODY_LIMIT : BODY_LIMIT - 1 - rng.int(500);
-          const fields: Field[] = [["name", "Big"], ["email", `big-${rng.string(6)}@example.test`], ["password", "p"], ["notes", ""]];
+          const fields: Field[] = [
+            ["name", "Big"],
+            ["email", `big-${rng.string(6)}@example.test`],
+            ["password", "p"],
+            ["notes", ""],
+          ];
           const head = urlencoded(fields);
           const body = Buffer.concat([head, Buffer.from("N".repeat(size - head.length))]);
           headers["Content-Type"] = "application/x-www-form-urlencoded";
-          return { category: "body limits", detail: `${body.length} bytes (${kind}) to ${target.replace(/[A-Za-z0-9_-]{22}/, ":id")} as ${who?.key ?? "nobody"}`, method: "POST", path: target, headers, body, transport: "http" };
+          return {
+            category: "body limits",
+            detail: `${body.length} bytes (${kind}) to ${target.replace(/[A-Za-z0-9_-]{22}/, ":id")} as ${who?.key ?? "nobody"}`,
+            method: "POST",
+            path: target,
+            headers,
+            body,
+            transport: "http",
+          };
         }
         case "chunked":
           headers["Content-Type"] = rng.pick(["application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]);
-          return { category: "body limits", detail: `chunked, no length, to ${route.replace(/[A-Za-z0-9_-]{22}/, ":id")}`, method: "POST", path: route, headers, body: urlencoded(form("chunked")), transport: "http", chunked: true, mustRefuse: [411] };
+          return {
+            category: "body limits",
+            detail: `chunked, no length, to ${route.replace(/[A-Za-z0-9_-]{22}/, ":id")}`,
+            method: "POST",
+            path: route,
+            headers,
+            body: urlencoded(form("chunked")),
+            transport: "http",
+            chunked: true,
+            mustRefuse: [411],
+          };
         default: {
           const [type, body] = {
-            json: ["application/json", Buffer.from(JSON.stringify({ intent: "revoke-all", name: "Json", email: `json-${rng.string(6)}@example.test` }))],
+            json: [
+              "application/json",
+              Buffer.from(JSON.stringify({ intent: "revoke-all", name: "Json", email: `json-${rng.string(6)}@example.test` })),
+            ],
             text: ["text/plain", urlencoded(form("text"))],
             none: [null, urlencoded(form("none"))],
             xml: ["application/xml", Buffer.from("<contact><name>x</name></contact>")],
           }[kind] as [string | null, Buffer];
           if (type) headers["Content-Type"] = type;
-          return { category: "body limits", detail: `${type ?? "no content type"} to ${route.replace(/[A-Za-z0-9_-]{22}/, ":id")}`, method: "POST", path: route, headers, body, transport: "fetch", mustRefuse: [415] };
+          return {
+            category: "body limits",
+            detail: `${type ?? "no content type"} to ${route.replace(/[A-Za-z0-9_-]{22}/, ":id")}`,
+            method: "POST",
+            path: route,
+            headers,
+            body,
+            transport: "fetch",
+            mustRefuse: [415],
+          };
         }
       }
     }
@@ -1384,17 +1745,45 @@ describe("fuzzing every loader and action of the production server", () => {
       const form = "email=fuzz%40example.test&password=x";
       const type = "Content-Type: application/x-www-form-urlencoded\r\n";
       const cases: [string, string, Partial<Spec>?][] = [
-        ["Content-Length and Transfer-Encoding", `POST ${path} HTTP/1.1\r\n${host}${type}Content-Length: 5\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n0\r\n\r\n`],
-        ["two Content-Lengths", `POST ${path} HTTP/1.1\r\n${host}${type}Content-Length: 5\r\nContent-Length: 6\r\nConnection: close\r\n\r\nemail=`],
+        [
+          "Content-Length and Transfer-Encoding",
+          `POST ${path} HTTP/1.1\r\n${host}${type}Content-Length: 5\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n0\r\n\r\n`,
+        ],
+        [
+          "two Content-Lengths",
+          `POST ${path} HTTP/1.1\r\n${host}${type}Content-Length: 5\r\nContent-Length: 6\r\nConnection: close\r\n\r\nemail=`,
+        ],
         ["Content-Length: abc", `POST ${path} HTTP/1.1\r\n${host}${type}Content-Length: abc\r\nConnection: close\r\n\r\n${form}`],
         ["Content-Length: -1", `POST ${path} HTTP/1.1\r\n${host}${type}Content-Length: -1\r\nConnection: close\r\n\r\n${form}`],
-        ["Content-Length shorter than the body", `POST ${path} HTTP/1.1\r\n${host}${type}Content-Length: 3\r\nConnection: close\r\n\r\n${form}`],
-        ["Content-Length longer than the body", `POST ${path} HTTP/1.1\r\n${host}${type}Content-Length: 500\r\nConnection: close\r\n\r\n${form}`, { mayGetNoAnswer: true, rawTimeoutMs: 3_000 }],
-        ["huge Content-Length, tiny body", `POST ${path} HTTP/1.1\r\n${host}${type}Content-Length: 99999999999\r\nConnection: close\r\n\r\nx`, { mustRefuse: [400, 413] }],
-        ["Expect: 100-continue, too big", `POST ${path} HTTP/1.1\r\n${host}${type}Content-Length: 10000000\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`, { mustRefuse: [413, 417] }],
+        [
+          "Content-Length shorter than the body",
+          `POST ${path} HTTP/1.1\r\n${host}${type}Content-Length: 3\r\nConnection: close\r\n\r\n${form}`,
+        ],
+        [
+          "Content-Length longer than the body",
+          `POST ${path} HTTP/1.1\r\n${host}${type}Content-Length: 500\r\nConnection: close\r\n\r\n${form}`,
+          { mayGetNoAnswer: true, rawTimeoutMs: 3_000 },
+        ],
+        [
+          "huge Content-Length, tiny body",
+          `POST ${path} HTTP/1.1\r\n${host}${type}Content-Length: 99999999999\r\nConnection: close\r\n\r\nx`,
+          { mustRefuse: [400, 413] },
+        ],
+        [
+          "Expect: 100-continue, too big",
+          `POST ${path} HTTP/1.1\r\n${host}${type}Content-Length: 10000000\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`,
+          { mustRefuse: [413, 417] },
+        ],
         ["bad chunk size", `POST ${path} HTTP/1.1\r\n${host}${type}Content-Length: 9\r\nConnection: close\r\n\r\nzz\r\nabc\r\n`],
-        ["chunked with a form type", `POST ${path} HTTP/1.1\r\n${host}${type}Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nemail\r\n0\r\n\r\n`, { mustRefuse: [411] }],
-        ["Transfer-Encoding: gzip, chunked", `POST ${path} HTTP/1.1\r\n${host}${type}Transfer-Encoding: gzip, chunked\r\nConnection: close\r\n\r\n0\r\n\r\n`],
+        [
+          "chunked with a form type",
+          `POST ${path} HTTP/1.1\r\n${host}${type}Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nemail\r\n0\r\n\r\n`,
+          { mustRefuse: [411] },
+        ],
+        [
+          "Transfer-Encoding: gzip, chunked",
+          `POST ${path} HTTP/1.1\r\n${host}${type}Transfer-Encoding: gzip, chunked\r\nConnection: close\r\n\r\n0\r\n\r\n`,
+        ],
         ["garbage request line", "GARBAGE\r\n\r\n"],
         ["unknown method", `FOO ${path} HTTP/1.1\r\n${host}Connection: close\r\n\r\n`],
         ["NUL in a header", `GET ${path} HTTP/1.1\r\n${host}X-Evil: a\u0000b\r\nConnection: close\r\n\r\n`],
@@ -1411,7 +1800,17 @@ describe("fuzzing every loader and action of the production server", () => {
         ["pipelined garbage after a request", `GET /login HTTP/1.1\r\n${host}\r\nGARBAGE / HTTP/1.1\r\n\r\n`],
       ];
       const [detail, raw, extra] = rng.pick(cases);
-      return { category: "framing", detail, method: raw.split(" ")[0]!, path, headers: {}, raw: Buffer.from(raw, "latin1"), transport: "raw", rawTimeoutMs: 5_000, ...extra };
+      return {
+        category: "framing",
+        detail,
+        method: raw.split(" ")[0]!,
+        path,
+        headers: {},
+        raw: Buffer.from(raw, "latin1"),
+        transport: "raw",
+        rawTimeoutMs: 5_000,
+        ...extra,
+      };
     }
 
     function genMethods(rng: Rng): Spec {
@@ -1433,26 +1832,61 @@ describe("fuzzing every loader and action of the production server", () => {
         headers["Content-Length"] = "0";
         withBody = "Content-Length: 0";
       }
-      return { category: "methods", detail: `${method} ${route} ${auth.kind}, ${withBody}`, method, path: url.path, headers, body, transport: "http" };
+      return {
+        category: "methods",
+        detail: `${method} ${route} ${auth.kind}, ${withBody}`,
+        method,
+        path: url.path,
+        headers,
+        body,
+        transport: "http",
+      };
     }
 
     /** Host and forwarded headers a misconfigured proxy (or a direct client) could send. */
     function genHost(rng: Rng): Spec {
       const route = rng.pick(["/login", "/contacts", "/", "/contacts/new"]);
       const [detail, raw] = rng.pick<[string, string]>([
-        ["X-Forwarded-Host with a space", `GET ${route} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Forwarded-Host: bad host\r\nConnection: close\r\n\r\n`],
-        ["X-Forwarded-Host with credentials", `GET ${route} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Forwarded-Host: user@evil.example\r\nConnection: close\r\n\r\n`],
-        ["X-Forwarded-Host with a bad port", `GET ${route} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Forwarded-Host: evil.example:99999\r\nConnection: close\r\n\r\n`],
-        ["X-Forwarded-Host with a path", `GET ${route} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Forwarded-Host: evil.example/x\r\nConnection: close\r\n\r\n`],
-        ["X-Forwarded-Proto garbage", `GET ${route} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Forwarded-Proto: bad proto\r\nConnection: close\r\n\r\n`],
+        [
+          "X-Forwarded-Host with a space",
+          `GET ${route} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Forwarded-Host: bad host\r\nConnection: close\r\n\r\n`,
+        ],
+        [
+          "X-Forwarded-Host with credentials",
+          `GET ${route} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Forwarded-Host: user@evil.example\r\nConnection: close\r\n\r\n`,
+        ],
+        [
+          "X-Forwarded-Host with a bad port",
+          `GET ${route} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Forwarded-Host: evil.example:99999\r\nConnection: close\r\n\r\n`,
+        ],
+        [
+          "X-Forwarded-Host with a path",
+          `GET ${route} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Forwarded-Host: evil.example/x\r\nConnection: close\r\n\r\n`,
+        ],
+        [
+          "X-Forwarded-Proto garbage",
+          `GET ${route} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Forwarded-Proto: bad proto\r\nConnection: close\r\n\r\n`,
+        ],
         ["Host with a space", `GET ${route} HTTP/1.1\r\nHost: a b\r\nConnection: close\r\n\r\n`],
         ["Host with a bad port", `GET ${route} HTTP/1.1\r\nHost: 127.0.0.1:99999\r\nConnection: close\r\n\r\n`],
         ["Host: [::1", `GET ${route} HTTP/1.1\r\nHost: [::1\r\nConnection: close\r\n\r\n`],
-        ["absolute-form request target", `GET http://evil.example${route} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`],
+        [
+          "absolute-form request target",
+          `GET http://evil.example${route} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`,
+        ],
         ["OPTIONS *", `OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`],
         ["TRACE", `TRACE ${route} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`],
       ]);
-      return { category: "host", detail, method: raw.split(" ")[0]!, path: route, headers: {}, raw: Buffer.from(raw, "latin1"), transport: "raw", rawTimeoutMs: 5_000 };
+      return {
+        category: "host",
+        detail,
+        method: raw.split(" ")[0]!,
+        path: route,
+        headers: {},
+        raw: Buffer.from(raw, "latin1"),
+        transport: "raw",
+        rawTimeoutMs: 5_000,
+      };
     }
 
     // ----- the valid lane: 20 creates for A, 10 for B (plus the 12 seeds), edits, deletes, and no-ops
@@ -1461,62 +1895,168 @@ describe("fuzzing every loader and action of the production server", () => {
       const { A, B, C } = accounts;
       const created: Record<AccountKey, (string | null)[]> = { A: idsOf("A"), B: idsOf("B"), C: idsOf("C") };
       const steps: (() => Promise<unknown>)[] = [];
-      const add = (owner: Account, form: Record<string, string>) => steps.push(async () => created[owner.key].push(await create(owner, form)));
+      const add = (owner: Account, form: Record<string, string>) =>
+        steps.push(async () => created[owner.key].push(await create(owner, form)));
       const addRaw = (owner: Account, body: Buffer, contentType: string, fields: ContactFields) =>
         steps.push(async () => created[owner.key].push(await create(owner, {}, { body, contentType, fields })));
       const nth = (key: AccountKey, i: number) => created[key][i] ?? null;
 
       // Injection strings and awkward text, stored as plain text.
-      add(A, { name: "<script>alert(1)</script>", email: "xss1@example.test", company: '"><img src=x onerror=alert(1)>', phone: "", notes: "</textarea><script>alert(1)</script>" });
+      add(A, {
+        name: "<script>alert(1)</script>",
+        email: "xss1@example.test",
+        company: '"><img src=x onerror=alert(1)>',
+        phone: "",
+        notes: "</textarea><script>alert(1)</script>",
+      });
       add(A, { name: '"><img src=x onerror=alert(1)>', email: "xss2@example.test", company: "", phone: "", notes: "" });
       add(A, { name: "' OR 1=1 --", email: "o'brien@example.test", company: "' OR '1'='1", phone: "", notes: "' OR 1=1 --" });
-      add(A, { name: '"; DROP TABLE contacts; --', email: "drop@example.test", company: "Robert'); DROP TABLE users;--", phone: "", notes: "" });
+      add(A, {
+        name: '"; DROP TABLE contacts; --',
+        email: "drop@example.test",
+        company: "Robert'); DROP TABLE users;--",
+        phone: "",
+        notes: "",
+      });
       add(A, { name: "100% real", email: "percent@example.test", company: "50% off", phone: "", notes: "" });
       add(A, { name: "snake_case_name", email: "under_score@example.test", company: "", phone: "", notes: "" });
-      add(A, { name: "back\\slash", email: "backslash@example.test", company: "C:\\Program Files", phone: "", notes: "\\n is not a newline" });
+      add(A, {
+        name: "back\\slash",
+        email: "backslash@example.test",
+        company: "C:\\Program Files",
+        phone: "",
+        notes: "\\n is not a newline",
+      });
       add(A, { name: "  Padded Name  ", email: "  padded@example.test  ", company: "   ", phone: " ", notes: "  " });
       add(A, { name: "Zoe\u0308 O\u0308lmez", email: "zoe@example.test", company: "Ünïcödé GmbH", phone: "", notes: "NFD in, NFC out" });
-      add(A, { name: "日本語の名前 😀", email: "MiXeD.Case@Example.TEST", company: "\u202Eevil RTL", phone: "+81 3-1234-5678", notes: "emoji 👍🏽 and\r\nCRLF\nand LF" });
+      add(A, {
+        name: "日本語の名前 😀",
+        email: "MiXeD.Case@Example.TEST",
+        company: "\u202Eevil RTL",
+        phone: "+81 3-1234-5678",
+        notes: "emoji 👍🏽 and\r\nCRLF\nand LF",
+      });
       add(A, { name: "Lone \uD800 surrogate", email: "lone@example.test", company: "", phone: "", notes: "a\uDC00b" }); // fetch sends U+FFFD
       addRaw(
         A,
-        Buffer.concat([Buffer.from("name=Raw+surrogate+bytes&email=raw%40example.test&notes=a"), Buffer.from(BAD_UTF8[0]!), Buffer.from("b")]),
+        Buffer.concat([
+          Buffer.from("name=Raw+surrogate+bytes&email=raw%40example.test&notes=a"),
+          Buffer.from(BAD_UTF8[0]!),
+          Buffer.from("b"),
+        ]),
         "application/x-www-form-urlencoded",
-        { name: "Raw surrogate bytes", email: "raw@example.test", company: null, phone: null, notes: `a${new TextDecoder().decode(BAD_UTF8[0])}b` },
+        {
+          name: "Raw surrogate bytes",
+          email: "raw@example.test",
+          company: null,
+          phone: null,
+          notes: `a${new TextDecoder().decode(BAD_UTF8[0])}b`,
+        },
       );
       addRaw(
         A,
         Buffer.from("name=Percent+encoded+%ED%A0%80+surrogate&email=pct%40example.test&company=%25_%5C", "latin1"),
         "application/x-www-form-urlencoded",
-        { name: `Percent encoded ${new TextDecoder().decode(BAD_UTF8[0])} surrogate`, email: "pct@example.test", company: "%_\\", phone: null, notes: null },
+        {
+          name: `Percent encoded ${new TextDecoder().decode(BAD_UTF8[0])} surrogate`,
+          email: "pct@example.test",
+          company: "%_\\",
+          phone: null,
+          notes: null,
+        },
       );
       {
         const boundary = "----validboundary7MA4YWxkTrZu0gW";
-        const fields: Field[] = [["name", "Multipart <b>bold</b> & co"], ["email", "multipart@example.test"], ["company", "{{7*7}} ${7*7}"], ["phone", "+1 (555) 010-0199"], ["notes", "multi\r\npart"]];
-        addRaw(A, multipart(fields, boundary), `multipart/form-data; boundary=${boundary}`, stored(Object.fromEntries(fields) as Record<string, string>));
+        const fields: Field[] = [
+          ["name", "Multipart <b>bold</b> & co"],
+          ["email", "multipart@example.test"],
+          ["company", "{{7*7}} ${7*7}"],
+          ["phone", "+1 (555) 010-0199"],
+          ["notes", "multi\r\npart"],
+        ];
+        addRaw(
+          A,
+          multipart(fields, boundary),
+          `multipart/form-data; boundary=${boundary}`,
+          stored(Object.fromEntries(fields) as Record<string, string>),
+        );
       }
-      add(A, { name: "x".repeat(100), email: `${"l".repeat(64)}@example.test`, company: "c".repeat(100), phone: "5".repeat(20), notes: "n".repeat(500) });
-      add(B, { name: "<script>alert(1)</script>", email: "xss1@example.test", company: "Same email as A's, another account", phone: "", notes: "" });
+      add(A, {
+        name: "x".repeat(100),
+        email: `${"l".repeat(64)}@example.test`,
+        company: "c".repeat(100),
+        phone: "5".repeat(20),
+        notes: "n".repeat(500),
+      });
+      add(B, {
+        name: "<script>alert(1)</script>",
+        email: "xss1@example.test",
+        company: "Same email as A's, another account",
+        phone: "",
+        notes: "",
+      });
       add(B, { name: "B's ' OR 1=1 --", email: "b-sql@example.test", company: "", phone: "", notes: '"; DROP TABLE contacts; --' });
       add(B, { name: "B <svg onload=alert(1)>", email: "b-svg@example.test", company: "", phone: "", notes: "" });
       add(B, { name: "İstanbul ß", email: "b-unicode@example.test", company: "", phone: "", notes: "" });
       add(B, { name: "B plain", email: "b-plain@example.test", company: "Plain Co", phone: "", notes: "" });
-      add(A, { name: "Ada Lovelace", email: "ada@example.test", company: "Analytical Engines", phone: "+44 20 7946 0000", notes: "First programmer" });
+      add(A, {
+        name: "Ada Lovelace",
+        email: "ada@example.test",
+        company: "Analytical Engines",
+        phone: "+44 20 7946 0000",
+        notes: "First programmer",
+      });
 
       // Duplicates: 409, nothing stored.
-      steps.push(async () => expectValid(await valid("POST", "/contacts/new", { cookie: A.cookie, form: { name: "Dup", email: "ADA@EXAMPLE.TEST" } }), 409, "duplicate create"));
+      steps.push(async () =>
+        expectValid(
+          await valid("POST", "/contacts/new", { cookie: A.cookie, form: { name: "Dup", email: "ADA@EXAMPLE.TEST" } }),
+          409,
+          "duplicate create",
+        ),
+      );
       steps.push(() => edit(A, nth("A", 0), { name: "Dup edit", email: "Drop@Example.Test" }, 409));
 
       // Edits.
-      steps.push(() => edit(A, nth("A", 0), { name: "Seed edited <script>alert(1)</script>", email: "seed0.a@example.test", company: "", phone: "", notes: "edited" }));
-      steps.push(() => edit(A, nth("A", 1), { name: '"><img src=x onerror=alert(1)>', email: "SEED1.A@example.test", company: '"; DROP TABLE contacts; --', phone: "", notes: "" }));
-      steps.push(() => edit(A, nth("A", 2), { name: "  Edited with spaces  ", email: "seed2.a@example.test", company: " Co ", phone: " 123 ", notes: " n " }));
+      steps.push(() =>
+        edit(A, nth("A", 0), {
+          name: "Seed edited <script>alert(1)</script>",
+          email: "seed0.a@example.test",
+          company: "",
+          phone: "",
+          notes: "edited",
+        }),
+      );
+      steps.push(() =>
+        edit(A, nth("A", 1), {
+          name: '"><img src=x onerror=alert(1)>',
+          email: "SEED1.A@example.test",
+          company: '"; DROP TABLE contacts; --',
+          phone: "",
+          notes: "",
+        }),
+      );
+      steps.push(() =>
+        edit(A, nth("A", 2), {
+          name: "  Edited with spaces  ",
+          email: "seed2.a@example.test",
+          company: " Co ",
+          phone: " 123 ",
+          notes: " n ",
+        }),
+      );
       steps.push(() => edit(A, nth("A", 5), { name: "Cleared optionals", email: "xss1@example.test", company: "", phone: "", notes: "" }));
       steps.push(() => edit(A, nth("A", 6), { name: "Twice, first", email: "xss2@example.test" }));
-      steps.push(() => edit(A, nth("A", 6), { name: "Twice, second", email: "xss2-second@example.test", notes: "<script>alert(1)</script>" }));
-      steps.push(() => edit(A, nth("A", 14), { name: "Renamed 100%", email: "MIXED.case@example.test", company: "Ölmez & Söhne", phone: "", notes: "" }));
+      steps.push(() =>
+        edit(A, nth("A", 6), { name: "Twice, second", email: "xss2-second@example.test", notes: "<script>alert(1)</script>" }),
+      );
+      steps.push(() =>
+        edit(A, nth("A", 14), { name: "Renamed 100%", email: "MIXED.case@example.test", company: "Ölmez & Söhne", phone: "", notes: "" }),
+      );
       steps.push(() => edit(B, nth("B", 0), { name: "B seed edited ' OR 1=1 --", email: "seed5.b@example.test", company: "<b>x</b>" }));
-      steps.push(() => edit(B, nth("B", 5), { name: "B script edited", email: "XSS1@example.test", notes: "still <script>alert(1)</script>" }));
+      steps.push(() =>
+        edit(B, nth("B", 5), { name: "B script edited", email: "XSS1@example.test", notes: "still <script>alert(1)</script>" }),
+      );
 
       // Deletes (and a second delete of the same contact: 404).
       steps.push(() => remove(A, nth("A", 4)));
@@ -1538,9 +2078,27 @@ describe("fuzzing every loader and action of the production server", () => {
       steps.push(() => remove(C, nth("B", 7), 404));
 
       // Sign-ups that must not create an account.
-      steps.push(async () => expectValid(await valid("POST", "/signup", { form: { email: A.email.toUpperCase(), password: "another long passphrase" } }), 409, "sign-up with a taken email"));
-      steps.push(async () => expectValid(await valid("POST", "/signup", { form: { email: "common@example.test", password: "password1" } }), 400, "sign-up with a common password"));
-      steps.push(async () => expectValid(await valid("POST", "/signup", { form: { email: "same@example.test", password: "same@example.test" } }), 400, "sign-up with password = email"));
+      steps.push(async () =>
+        expectValid(
+          await valid("POST", "/signup", { form: { email: A.email.toUpperCase(), password: "another long passphrase" } }),
+          409,
+          "sign-up with a taken email",
+        ),
+      );
+      steps.push(async () =>
+        expectValid(
+          await valid("POST", "/signup", { form: { email: "common@example.test", password: "password1" } }),
+          400,
+          "sign-up with a common password",
+        ),
+      );
+      steps.push(async () =>
+        expectValid(
+          await valid("POST", "/signup", { form: { email: "same@example.test", password: "same@example.test" } }),
+          400,
+          "sign-up with password = email",
+        ),
+      );
 
       return steps;
     }
@@ -1571,7 +2129,11 @@ describe("fuzzing every loader and action of the production server", () => {
       cat.set(key, (cat.get(key) ?? 0) + 1);
       byCategory.set(r.spec.category, cat);
     }
-    const fmt = (m: Map<string, number>) => [...m].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}: ${v}`).join(", ");
+    const fmt = (m: Map<string, number>) =>
+      [...m]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(", ");
     console.log(
       `fuzz seed ${SEED}: ${results.length} requests (${fuzz.length} malformed, ${validCount} valid) in ${(elapsedMs / 1000).toFixed(1)} s\n` +
         `  statuses: ${fmt(histogram)}\n` +
@@ -1586,39 +2148,74 @@ describe("fuzzing every loader and action of the production server", () => {
     const problem = (r: Result, what: string) => {
       // One entry per kind of failure: for a 500 the error the app logged
       // (or, outside Remix's handlers, the method or framing that caused it).
-      const logged = logLineFor(r)?.split("\n")[0]?.replace(/^.*? failed: /, "");
-      const cause = r.spec.transport === "raw" ? r.spec.detail : `${r.spec.method}${r.spec.method === "TRACE" ? "" : ` ${r.spec.category}`}`;
+      const logged = logLineFor(r)
+        ?.split("\n")[0]
+        ?.replace(/^.*? failed: /, "");
+      const cause =
+        r.spec.transport === "raw" ? r.spec.detail : `${r.spec.method}${r.spec.method === "TRACE" ? "" : ` ${r.spec.category}`}`;
       const signature = `${what} | ${logged ?? `${cause} (no app log line)`}${r.status !== null && r.status >= 500 ? "" : ` | ${r.spec.category}: ${r.spec.detail}`}`;
       const route = r.spec.path.split("?")[0]!.replace(/[A-Za-z0-9_-]{22}/g, ":id");
       const shape = `${r.spec.method} ${route.length > 40 ? `${route.slice(0, 40)}…` : route}${r.spec.category === "host" || r.spec.category === "framing" ? ` (${r.spec.detail})` : ""}`;
-      problems.push({ shape, signature, text: `${what}: ${describeSpec(r.spec)}\n    answered ${r.status ?? r.error} ${r.contentType}, request id ${r.requestId}\n    repeat: ${curlFor(r.spec, baseURL)}\n    server log: ${logLineFor(r) ?? "(none under this request id: an error outside Remix's handlers, see the stderr tail)"}` });
+      problems.push({
+        shape,
+        signature,
+        text: `${what}: ${describeSpec(r.spec)}\n    answered ${r.status ?? r.error} ${r.contentType}, request id ${r.requestId}\n    repeat: ${curlFor(r.spec, baseURL)}\n    server log: ${logLineFor(r) ?? "(none under this request id: an error outside Remix's handlers, see the stderr tail)"}`,
+      });
     };
 
-    const leaks = ["    at ", "SqliteError", "SQLITE_", "no such table", "constraint failed", 'from "contacts"', 'from "users"', 'from "sessions"', 'into "contacts"', '"owner_id"', "email_key", "token_hash", "password_hash", "$scrypt$", "node_modules", "kysely", root, appDir];
+    const leaks = [
+      "    at ",
+      "SqliteError",
+      "SQLITE_",
+      "no such table",
+      "constraint failed",
+      'from "contacts"',
+      'from "users"',
+      'from "sessions"',
+      'into "contacts"',
+      '"owner_id"',
+      "email_key",
+      "token_hash",
+      "password_hash",
+      "$scrypt$",
+      "node_modules",
+      "kysely",
+      root,
+      appDir,
+    ];
     for (const r of results) {
       if (r.status === null) {
         if (!r.spec.mayGetNoAnswer) problem(r, `no answer (${r.error})`);
         continue;
       }
       if (r.status >= 500) problem(r, `${r.status}`);
-      if (r.spec.mustRefuse && !r.spec.mustRefuse.includes(r.status)) problem(r, `not refused (expected ${r.spec.mustRefuse.join(" or ")})`);
-      const sent = `${r.spec.path} ${JSON.stringify(r.spec.headers)} ${(r.spec.raw ?? r.spec.body ?? Buffer.alloc(0)).toString("latin1")}`.toLowerCase();
+      if (r.spec.mustRefuse && !r.spec.mustRefuse.includes(r.status))
+        problem(r, `not refused (expected ${r.spec.mustRefuse.join(" or ")})`);
+      const sent =
+        `${r.spec.path} ${JSON.stringify(r.spec.headers)} ${(r.spec.raw ?? r.spec.body ?? Buffer.alloc(0)).toString("latin1")}`.toLowerCase();
       for (const leak of leaks) {
         const caseSensitive = leak === "    at ";
         // Echoed input is not a leak (a re-rendered form, a .data reply that quotes field names).
         if (sent.includes(leak.toLowerCase().replace(/"/g, "").trim())) continue;
-        if (caseSensitive ? r.body.includes(leak) : r.body.toLowerCase().includes(leak.toLowerCase())) problem(r, `body contains ${JSON.stringify(leak)}`);
+        if (caseSensitive ? r.body.includes(leak) : r.body.toLowerCase().includes(leak.toLowerCase()))
+          problem(r, `body contains ${JSON.stringify(leak)}`);
       }
       // The framework's own words (decision 0028): its developer messages ("did not provide an `action`",
       // "No route matches", "Unexpected Server Error") and stack traces, in any answer.
-      for (const message of frameworkMessagesIn(r.body)) if (!sent.includes(message.toLowerCase())) problem(r, `body contains the framework's ${message}`);
+      for (const message of frameworkMessagesIn(r.body))
+        if (!sent.includes(message.toLowerCase())) problem(r, `body contains the framework's ${message}`);
       if (r.contentType.includes("text/html")) {
         for (const payload of RAW_HTML_PAYLOADS) if (r.body.includes(payload)) problem(r, `unescaped ${JSON.stringify(payload)} in HTML`);
       }
-      if (r.location !== null && (!r.location.startsWith("/") || r.location.startsWith("//") || r.location.startsWith("/\\"))) problem(r, `redirect off-site to ${r.location}`);
+      if (r.location !== null && (!r.location.startsWith("/") || r.location.startsWith("//") || r.location.startsWith("/\\")))
+        problem(r, `redirect off-site to ${r.location}`);
       if (r.spec.category !== "valid") {
         // A malformed request must not have done anything a valid one does.
-        const effect = r.setCookie.find((c) => /^cardfile_session=[^;]+/.test(c) || /^cardfile_flash=(%7B%22message%22%3A%22)?(Created|Saved|Deleted|Restored|Welcome|Signed)/.test(c));
+        const effect = r.setCookie.find(
+          (c) =>
+            /^cardfile_session=[^;]+/.test(c) ||
+            /^cardfile_flash=(%7B%22message%22%3A%22)?(Created|Saved|Deleted|Restored|Welcome|Signed)/.test(c),
+        );
         if (effect) problem(r, `had an effect (Set-Cookie: ${effect.split(";")[0]})`);
       }
     }
@@ -1682,9 +2279,12 @@ describe("fuzzing every loader and action of the production server", () => {
           failures.push(`GET /contacts/${id}${suffix} answered ${res.status}`);
           continue;
         }
-        for (const payload of RAW_HTML_PAYLOADS) if (html.includes(payload)) failures.push(`GET /contacts/${id}${suffix} contains raw ${payload}`);
+        for (const payload of RAW_HTML_PAYLOADS)
+          if (html.includes(payload)) failures.push(`GET /contacts/${id}${suffix} contains raw ${payload}`);
         const shown = suffix ? [contact.name] : [contact.name, contact.email, contact.company, contact.phone, contact.notes];
-        for (const value of shown) if (value !== null && !html.includes(escapeHtml(value))) failures.push(`GET /contacts/${id}${suffix} lacks ${JSON.stringify(escapeHtml(value))}`);
+        for (const value of shown)
+          if (value !== null && !html.includes(escapeHtml(value)))
+            failures.push(`GET /contacts/${id}${suffix} lacks ${JSON.stringify(escapeHtml(value))}`);
       }
     }
     // Search takes %, _ and \ literally, and folds case the same way for every script.
@@ -1692,7 +2292,9 @@ describe("fuzzing every loader and action of the production server", () => {
       const res = await fetch(`${baseURL}/contacts?q=${encodeURIComponent(q)}`, { headers: { Cookie: accounts.A.cookie } });
       const html = await res.text();
       const found = (html.match(/<li><a href="\/contacts\/[\w-]{22}"/g) ?? []).length;
-      const want = [...expected.values()].filter((c) => c.owner === "A" && fold([c.name, c.email, c.company ?? ""].join("\n")).includes(fold(q))).length;
+      const want = [...expected.values()].filter(
+        (c) => c.owner === "A" && fold([c.name, c.email, c.company ?? ""].join("\n")).includes(fold(q)),
+      ).length;
       if (res.status !== 200 || found !== want) failures.push(`GET /contacts?q=${q}: ${res.status}, ${found} results, expected ${want}`);
       for (const payload of RAW_HTML_PAYLOADS) if (html.includes(payload)) failures.push(`GET /contacts?q=${q} contains raw ${payload}`);
     }
@@ -1717,10 +2319,16 @@ describe("fuzzing every loader and action of the production server", () => {
       expect(sqlite.pragma("foreign_key_check")).toEqual([]);
 
       const users = sqlite.prepare("select id, email from users order by email").all() as { id: string; email: string }[];
-      expect(users.map((u) => u.email)).toEqual(Object.values(accounts).map((a) => a.email).sort());
+      expect(users.map((u) => u.email)).toEqual(
+        Object.values(accounts)
+          .map((a) => a.email)
+          .sort(),
+      );
       const ownerKey = new Map(Object.values(accounts).map((a) => [a.id, a.key]));
 
-      const allRows = sqlite.prepare("select id, owner_id, name, email, company, phone, notes, version, deleted_at from contacts").all() as {
+      const allRows = sqlite
+        .prepare("select id, owner_id, name, email, company, phone, notes, version, deleted_at from contacts")
+        .all() as {
         id: string;
         owner_id: string;
         name: string;
@@ -1733,7 +2341,18 @@ describe("fuzzing every loader and action of the production server", () => {
       }[];
       const asExpected = (list: typeof allRows) =>
         Object.fromEntries(
-          list.map((r) => [r.id, { owner: ownerKey.get(r.owner_id) ?? `unknown owner ${r.owner_id}`, name: r.name, email: r.email, company: r.company, phone: r.phone, notes: r.notes, version: r.version }]),
+          list.map((r) => [
+            r.id,
+            {
+              owner: ownerKey.get(r.owner_id) ?? `unknown owner ${r.owner_id}`,
+              name: r.name,
+              email: r.email,
+              company: r.company,
+              phone: r.phone,
+              notes: r.notes,
+              version: r.version,
+            },
+          ]),
         );
       // Live rows are what the valid lane left; deleted rows are exactly the ones it deleted, unchanged.
       const rows = allRows.filter((r) => r.deleted_at === null);
@@ -1741,8 +2360,14 @@ describe("fuzzing every loader and action of the production server", () => {
       expect(asExpected(allRows.filter((r) => r.deleted_at !== null))).toEqual(Object.fromEntries(deleted));
       // The same, per owner, in the words of the issue: names and emails.
       for (const key of ["A", "B", "C"] as const) {
-        const have = rows.filter((r) => ownerKey.get(r.owner_id) === key).map((r) => `${r.name} <${r.email}>`).sort();
-        const want = [...expected.values()].filter((c) => c.owner === key).map((c) => `${c.name} <${c.email}>`).sort();
+        const have = rows
+          .filter((r) => ownerKey.get(r.owner_id) === key)
+          .map((r) => `${r.name} <${r.email}>`)
+          .sort();
+        const want = [...expected.values()]
+          .filter((c) => c.owner === key)
+          .map((c) => `${c.name} <${c.email}>`)
+          .sort();
         expect(have, `contacts of ${key}`).toEqual(want);
       }
     } finally {

@@ -49,7 +49,18 @@ export async function startChecker(): Promise<{ url: string | null; stop: () => 
   const watchdog = `"$@" & java=$!; trap 'kill $java 2>/dev/null; exit 0' TERM INT EXIT; while kill -0 ${process.pid} 2>/dev/null && kill -0 $java 2>/dev/null; do sleep 1; done`;
   const child: ChildProcess = spawn(
     "sh",
-    ["-c", watchdog, "vnu", JAVA, "-Xss1m", "-Dnu.validator.servlet.bind-address=127.0.0.1", "-cp", jar, "nu.validator.servlet.Main", String(port)],
+    [
+      "-c",
+      watchdog,
+      "vnu",
+      JAVA,
+      "-Xss1m",
+      "-Dnu.validator.servlet.bind-address=127.0.0.1",
+      "-cp",
+      jar,
+      "nu.validator.servlet.Main",
+      String(port),
+    ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-5_000));
@@ -66,7 +77,10 @@ export async function startChecker(): Promise<{ url: string | null; stop: () => 
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
-    const ok = await fetch(`${url}/`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/`, { signal: AbortSignal.timeout(2_000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return { url, stop };
     await new Promise((r) => setTimeout(r, 200));
   }

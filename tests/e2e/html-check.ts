@@ -93,7 +93,10 @@ export function htmlErrors(html: string): Promise<string[]> {
         const { messages } = (await response.json()) as { messages: VnuMessage[] };
         return messages
           .filter((m) => m.type === "error" || m.type === "non-document-error")
-          .map((m) => `${m.lastLine ?? "?"}:${m.firstColumn ?? "?"} ${m.subType === "fatal" ? "(fatal) " : ""}${m.message}${m.extract ? ` in ${JSON.stringify(m.extract.trim())}` : ""}`);
+          .map(
+            (m) =>
+              `${m.lastLine ?? "?"}:${m.firstColumn ?? "?"} ${m.subType === "fatal" ? "(fatal) " : ""}${m.message}${m.extract ? ` in ${JSON.stringify(m.extract.trim())}` : ""}`,
+          );
       });
     });
     c.checked.set(key, result);

@@ -30,7 +30,10 @@ beforeAll(async () => {
   await db.destroy();
   server = await startServer({ DATABASE_URL: url });
   const signup = await post("/signup", "email=headers%40example.com&password=correct+horse+battery");
-  cookie = signup.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  cookie = signup.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   const created = await post("/contacts/new", "name=Ada&email=ada%40example.com");
   contactId = created.headers.get("location")!.split("/").pop()!;
 });
@@ -82,7 +85,10 @@ const FORMLESS_ACTIONS: Record<string, { status: number }> = {
 async function secondSession(): Promise<string> {
   const res = await post("/login", "email=headers%40example.com&password=correct+horse+battery", { Cookie: "" });
   expect(res.status).toBe(303);
-  return res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
 }
 
 /** The URL of a route's single-fetch data. */
@@ -163,7 +169,19 @@ describe("headers on every response", () => {
 describe("every route in the build's manifest", () => {
   it("is read from the build, and has the routes the URL contract names", () => {
     const patterns = routes.map((r) => r.pattern);
-    for (const pattern of ["/", "/signup", "/login", "/logout", "/contacts", "/contacts/new", "/contacts/:contactId", "/contacts/:contactId/edit", "/contacts/:contactId/delete", "/contacts/:contactId/restore", "/account"]) {
+    for (const pattern of [
+      "/",
+      "/signup",
+      "/login",
+      "/logout",
+      "/contacts",
+      "/contacts/new",
+      "/contacts/:contactId",
+      "/contacts/:contactId/edit",
+      "/contacts/:contactId/delete",
+      "/contacts/:contactId/restore",
+      "/account",
+    ]) {
       expect(patterns).toContain(pattern);
     }
     // The tables below name routes by id: a renamed route must not fall out of them unnoticed.
@@ -176,38 +194,43 @@ describe("every route in the build's manifest", () => {
     expect(unknown, "add a real value for these to REAL_PARAMS").toEqual([]);
   });
 
-  it.each(routes.map((r) => [r.pattern, r] as const))("GET %s: security headers, no 5xx, signed in or out, with a real or an unknown id", async (_, route) => {
-    const answers: Record<string, { status: number; location: string | null }> = {};
-    for (const [who, params, headers] of [
-      ["signed in", realParams(route), { Cookie: cookie }],
-      ["signed in, unknown id", unknownParams(route), { Cookie: cookie }],
-      ["signed out", realParams(route), {}],
-    ] as const) {
-      const path = fillPattern(route.pattern, params);
-      for (const url of [path, dataPath(path)]) {
-        const res = await fetch(server.baseURL + url, { headers, redirect: "manual" });
-        await res.arrayBuffer();
-        const what = `GET ${url} ${who}`;
-        expect(res.status, what).toBeLessThan(500);
-        expectSecurityHeaders(res);
-        const location = res.headers.get("location");
-        if (location !== null) expect(location, what).toMatch(/^\/(?![/\\])/); // same origin
-        if (url === path) answers[who] = { status: res.status, location };
-        if (url === path && res.status === 200 && route.component) expect(res.headers.get("cache-control"), what).toBe("private, no-cache");
+  it.each(routes.map((r) => [r.pattern, r] as const))(
+    "GET %s: security headers, no 5xx, signed in or out, with a real or an unknown id",
+    async (_, route) => {
+      const answers: Record<string, { status: number; location: string | null }> = {};
+      for (const [who, params, headers] of [
+        ["signed in", realParams(route), { Cookie: cookie }],
+        ["signed in, unknown id", unknownParams(route), { Cookie: cookie }],
+        ["signed out", realParams(route), {}],
+      ] as const) {
+        const path = fillPattern(route.pattern, params);
+        for (const url of [path, dataPath(path)]) {
+          const res = await fetch(server.baseURL + url, { headers, redirect: "manual" });
+          await res.arrayBuffer();
+          const what = `GET ${url} ${who}`;
+          expect(res.status, what).toBeLessThan(500);
+          expectSecurityHeaders(res);
+          const location = res.headers.get("location");
+          if (location !== null) expect(location, what).toMatch(/^\/(?![/\\])/); // same origin
+          if (url === path) answers[who] = { status: res.status, location };
+          if (url === path && res.status === 200 && route.component)
+            expect(res.headers.get("cache-control"), what).toBe("private, no-cache");
+        }
       }
-    }
-    if (isCatchAll(route)) {
-      // The app's own "no such page": a 404 for everyone.
-      for (const [who, answer] of Object.entries(answers)) expect(answer.status, `${route.pattern} ${who}`).toBe(404);
-    } else if (route.component) {
-      // A page: shown to its user, or (log-in, sign-up) to a visitor; a guarded page sends visitors to log in.
-      expect([answers["signed in"]!.status, answers["signed out"]!.status], route.pattern).toContain(200);
-      const out = answers["signed out"]!;
-      if (out.status !== 200) expect(out, route.pattern).toMatchObject({ status: 303, location: expect.stringMatching(/^\/login\?redirectTo=/) });
-      // Unknown ids are a 404, like another account's (tests/e2e/access.test.ts).
-      if (route.params.length) expect(answers["signed in, unknown id"]!.status, route.pattern).toBe(404);
-    }
-  });
+      if (isCatchAll(route)) {
+        // The app's own "no such page": a 404 for everyone.
+        for (const [who, answer] of Object.entries(answers)) expect(answer.status, `${route.pattern} ${who}`).toBe(404);
+      } else if (route.component) {
+        // A page: shown to its user, or (log-in, sign-up) to a visitor; a guarded page sends visitors to log in.
+        expect([answers["signed in"]!.status, answers["signed out"]!.status], route.pattern).toContain(200);
+        const out = answers["signed out"]!;
+        if (out.status !== 200)
+          expect(out, route.pattern).toMatchObject({ status: 303, location: expect.stringMatching(/^\/login\?redirectTo=/) });
+        // Unknown ids are a 404, like another account's (tests/e2e/access.test.ts).
+        if (route.params.length) expect(answers["signed in, unknown id"]!.status, route.pattern).toBe(404);
+      }
+    },
+  );
 
   it.each(actionRoutes.map((r) => [r.pattern, r] as const))("POST %s from another site: 403 before the action runs", async (_, route) => {
     const path = fillPattern(route.pattern, realParams(route));
@@ -404,12 +427,22 @@ describe("request limits", () => {
   });
 
   it("answers 413 from the Content-Length alone, without waiting for the body", async () => {
-    const { status } = await rawRequest("POST", "/contacts/new", { "Content-Length": String(10 * 1024 * 1024), "Content-Type": "application/x-www-form-urlencoded" }, "name=");
+    const { status } = await rawRequest(
+      "POST",
+      "/contacts/new",
+      { "Content-Length": String(10 * 1024 * 1024), "Content-Type": "application/x-www-form-urlencoded" },
+      "name=",
+    );
     expect(status).toBe(413);
   });
 
   it("answers 411 to a chunked body without a length", async () => {
-    const { status } = await rawRequest("POST", "/contacts/new", { "Transfer-Encoding": "chunked", "Content-Type": "application/x-www-form-urlencoded" }, "name=a");
+    const { status } = await rawRequest(
+      "POST",
+      "/contacts/new",
+      { "Transfer-Encoding": "chunked", "Content-Type": "application/x-www-form-urlencoded" },
+      "name=a",
+    );
     expect(status).toBe(411);
   });
 
@@ -422,7 +455,12 @@ describe("request limits", () => {
     const form = new FormData();
     form.set("name", "Multi Part");
     form.set("email", "multi@example.com");
-    const res = await fetch(`${server.baseURL}/contacts/new`, { method: "POST", body: form, headers: { Cookie: cookie }, redirect: "manual" });
+    const res = await fetch(`${server.baseURL}/contacts/new`, {
+      method: "POST",
+      body: form,
+      headers: { Cookie: cookie },
+      redirect: "manual",
+    });
     expect(res.status).toBe(303);
   });
 });
@@ -455,7 +493,10 @@ describe("requests the app cannot make sense of get a 4xx, never a 500", () => {
       // An action that takes no fields never reads the body: its answer is its
       // usual one (on a session of its own); the catch-all's is a 404.
       const formless = isCatchAll(route) ? { status: 404 } : FORMLESS_ACTIONS[route.id];
-      const headers = { "Content-Type": "multipart/form-data; boundary=nope", Cookie: signedOut ? "" : formless ? await secondSession() : cookie };
+      const headers = {
+        "Content-Type": "multipart/form-data; boundary=nope",
+        Cookie: signedOut ? "" : formless ? await secondSession() : cookie,
+      };
       const res = await post(path, "name=x", headers);
       expect(res.status, path).toBe(formless?.status ?? 400);
       expectSecurityHeaders(res);
@@ -474,10 +515,13 @@ describe("requests the app cannot make sense of get a 4xx, never a 500", () => {
 function rawRequest(method: string, path: string, headers: Record<string, string>, body: string) {
   return new Promise<{ status: number; headers: import("node:http").IncomingHttpHeaders }>((resolve, reject) => {
     const url = new URL(server.baseURL + path);
-    const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method, headers: { Cookie: cookie, ...headers } }, (res) => {
-      res.resume();
-      resolve({ status: res.statusCode!, headers: res.headers });
-    });
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, path: url.pathname, method, headers: { Cookie: cookie, ...headers } },
+      (res) => {
+        res.resume();
+        resolve({ status: res.statusCode!, headers: res.headers });
+      },
+    );
     req.on("error", reject);
     req.write(body);
     // For the oversized Content-Length, the answer must come without the rest of the body.

@@ -1,17 +1,6 @@
 import type { Page } from "playwright-core";
 import { afterAll, describe, expect, inject, test, vi } from "vitest";
-import {
-  currentPath,
-  expectText,
-  follow,
-  postContact,
-  signUp,
-  uniqueEmail,
-  uniqueTag,
-  useBrowser,
-  visit,
-  waitForPath,
-} from "./browser";
+import { currentPath, expectText, follow, postContact, signUp, uniqueEmail, uniqueTag, useBrowser, visit, waitForPath } from "./browser";
 
 const open = useBrowser();
 
@@ -98,7 +87,10 @@ describe.each([{ js: false }, { js: true }])("contact list, JavaScript $js", ({ 
     const tag = uniqueTag();
     const name = (n: number) => `Person ${String(n).padStart(3, "0")}`;
     // 51 contacts a second apart, oldest first: Person 051 is the newest, Person 001 the oldest.
-    await createInOrder(email, Array.from({ length: 51 }, (_, i) => ({ name: name(i + 1), email: `p${String(i + 1).padStart(3, "0")}-${tag}@example.com` })));
+    await createInOrder(
+      email,
+      Array.from({ length: 51 }, (_, i) => ({ name: name(i + 1), email: `p${String(i + 1).padStart(3, "0")}-${tag}@example.com` })),
+    );
 
     const first = await visit(page, "/contacts");
     expect(first.status()).toBe(200);

@@ -13,7 +13,13 @@ test("at 320 px wide nothing scrolls sideways", async () => {
     notes: "https://example.com/a/very/long/url/without/any/spaces/in/it/that/could/push/the/layout/wider",
   });
 
-  for (const path of ["/contacts", "/contacts/new", `/contacts/${id}`, `/contacts/${id}/edit`, `/contacts?q=${encodeURIComponent("zzz-no-match-for-this-rather-long-query")}`]) {
+  for (const path of [
+    "/contacts",
+    "/contacts/new",
+    `/contacts/${id}`,
+    `/contacts/${id}/edit`,
+    `/contacts?q=${encodeURIComponent("zzz-no-match-for-this-rather-long-query")}`,
+  ]) {
     await visit(page, path);
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width, `${path} is ${width}px wide`).toBeLessThanOrEqual(320);

@@ -1,5 +1,17 @@
 import { describe, expect, test } from "vitest";
-import { currentPath, expectText, fillContactForm, flash, postContact, signUp, submit, uniqueEmail, useBrowser, visit, waitForPath } from "./browser";
+import {
+  currentPath,
+  expectText,
+  fillContactForm,
+  flash,
+  postContact,
+  signUp,
+  submit,
+  uniqueEmail,
+  useBrowser,
+  visit,
+  waitForPath,
+} from "./browser";
 
 const open = useBrowser();
 const NETWORK_FAILURE = "Couldn't reach Cardfile. Your changes are kept — Try again.";
@@ -88,4 +100,3 @@ describe("with JavaScript, a background reload that cannot reach the server", ()
     session.errors.splice(0, session.errors.length, ...session.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch/.test(e)));
   });
 });
-

@@ -1,17 +1,6 @@
 import type { Page, Route } from "playwright-core";
 import { describe, expect, test } from "vitest";
-import {
-  currentPath,
-  expectText,
-  flash,
-  postContact,
-  signUp,
-  submit,
-  uniqueEmail,
-  useBrowser,
-  visit,
-  waitForPath,
-} from "./browser";
+import { currentPath, expectText, flash, postContact, signUp, submit, uniqueEmail, useBrowser, visit, waitForPath } from "./browser";
 
 // Delete from the list, and its Undo. With JavaScript both are optimistic:
 // the row leaves (or returns) while the request is still on its way, and the
@@ -125,7 +114,10 @@ describe("with JavaScript, delete and undo are optimistic", () => {
     await undoing.arrived();
     await expect.poll(() => listedNames(page)).toContain("Ada Lovelace");
     await undoing.release();
-    await expectText(page.locator("p.flash-error[role=alert]"), `Couldn't undo: ${email} now belongs to Ada King. Ada Lovelace stays deleted.`);
+    await expectText(
+      page.locator("p.flash-error[role=alert]"),
+      `Couldn't undo: ${email} now belongs to Ada King. Ada Lovelace stays deleted.`,
+    );
     // The refusal redirect reloads the list: Ada King (created in another tab) is there, Ada Lovelace is not.
     await expect.poll(() => listedNames(page)).toEqual(["Ada King"]);
   });

@@ -37,7 +37,9 @@ describe("server errors in production", () => {
       expect(html).not.toContain(leak);
     }
     await new Promise((r) => setTimeout(r, 100));
-    const lines = logs().split("\n").filter((line) => line.includes(`[request ${id}]`));
+    const lines = logs()
+      .split("\n")
+      .filter((line) => line.includes(`[request ${id}]`));
     expect(lines, logs()).toHaveLength(1);
     expect(lines[0]).toContain("GET /contacts failed");
     expect(logs()).toContain("no such table");

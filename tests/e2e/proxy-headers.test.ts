@@ -22,7 +22,12 @@ type Server = RunningServer;
 function signUp(server: Server, { origin, forwardedProto }: { origin: string; forwardedProto?: string }) {
   const headers: Record<string, string> = { Origin: origin, "Content-Type": "application/x-www-form-urlencoded" };
   if (forwardedProto) headers["X-Forwarded-Proto"] = forwardedProto;
-  return fetch(`${server.baseURL}/signup`, { method: "POST", headers, body: new URLSearchParams({ email: uniqueEmail("proxy"), password: PASSWORD }), redirect: "manual" });
+  return fetch(`${server.baseURL}/signup`, {
+    method: "POST",
+    headers,
+    body: new URLSearchParams({ email: uniqueEmail("proxy"), password: PASSWORD }),
+    redirect: "manual",
+  });
 }
 
 const sessionCookie = (res: Response) => res.headers.getSetCookie().find((c) => c.startsWith("cardfile_session="));

@@ -53,7 +53,12 @@ export function readRoutes(appDir: string): AppRoute[] {
     cwd: appDir,
     encoding: "utf8",
     // Production settings; the database is never opened (Kysely connects lazily), but if it were, it would be this scratch file.
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", DATABASE_URL: `file:${join(appDir, "routes-manifest.sqlite")}` },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: "production",
+      DATABASE_URL: `file:${join(appDir, "routes-manifest.sqlite")}`,
+    },
   });
   if (result.status !== 0) throw new Error(`could not read the route manifest of ${bundle} (exit ${result.status}):\n${result.stderr}`);
   return toRoutes(JSON.parse(result.stdout) as ManifestEntry[]);

@@ -57,11 +57,7 @@ class Scriptless {
       return mode === "aborted" ? route.abort() : undefined;
     });
     page.on("console", (message) => {
-      if (
-        message.type() === "error" &&
-        message.text() === BLOCKED_SCRIPT_ERROR &&
-        scriptless.requested.has(message.location().url)
-      ) {
+      if (message.type() === "error" && message.text() === BLOCKED_SCRIPT_ERROR && scriptless.requested.has(message.location().url)) {
         scriptless.expectedErrors.push(`console.error at ${page.url()}: ${message.text()}`);
       }
     });

@@ -29,7 +29,6 @@ import {
 
 const open = useBrowser();
 
-const CONTACT_PATH = /^\/contacts\/[A-Za-z0-9_-]{22}$/;
 const SLOW_FLOW_TIMEOUT_MS = 120_000;
 
 function listedNames(page: Page): Promise<string[]> {
@@ -255,9 +254,7 @@ test(
       };
     });
     for (const s of summary) {
-      console.log(
-        `slow3g /contacts js=${s.js ? "on" : "off"} fcp=${s.fcp} ms interactive=${s.interactive} ms (median of ${s.runs})`,
-      );
+      console.log(`slow3g /contacts js=${s.js ? "on" : "off"} fcp=${s.fcp} ms interactive=${s.interactive} ms (median of ${s.runs})`);
     }
     mkdirSync(fileURLToPath(new URL("../../test-results/", import.meta.url)), { recursive: true });
     writeFileSync(

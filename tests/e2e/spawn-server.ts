@@ -71,9 +71,24 @@ export interface RunningServer {
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const { appDir, script = join(repoRoot, "server.js"), nodeArgs = [], detached = false, timeoutMs = 30_000, outputLimit = 20_000 } = options;
+  const {
+    appDir,
+    script = join(repoRoot, "server.js"),
+    nodeArgs = [],
+    detached = false,
+    timeoutMs = 30_000,
+    outputLimit = 20_000,
+  } = options;
   const env: Record<string, string> = {};
-  const vars = { PATH: process.env.PATH, HOME: process.env.HOME, TZ: process.env.TZ, NODE_ENV: "production", HOST: "127.0.0.1", PORT: "0", ...options.env };
+  const vars = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TZ: process.env.TZ,
+    NODE_ENV: "production",
+    HOST: "127.0.0.1",
+    PORT: "0",
+    ...options.env,
+  };
   for (const [key, value] of Object.entries(vars)) if (value !== undefined) env[key] = value;
 
   const child = spawn(process.execPath, [...nodeArgs, script], {

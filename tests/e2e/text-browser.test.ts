@@ -19,7 +19,8 @@ import { baseURL, PASSWORD, postContact, postSignUp, uniqueEmail, uniqueTag, use
 const W3M = process.env.W3M_PATH ?? "/usr/bin/w3m";
 const CI = ["true", "1"].includes(String(process.env.CI).toLowerCase());
 const haveW3m = existsSync(W3M);
-if (!haveW3m && !CI) console.warn(`WARNING: w3m is not at ${W3M} (apt-get install -y w3m, or set W3M_PATH): skipping the text-browser test`);
+if (!haveW3m && !CI)
+  console.warn(`WARNING: w3m is not at ${W3M} (apt-get install -y w3m, or set W3M_PATH): skipping the text-browser test`);
 
 const client = () => ({ "X-Forwarded-For": `10.${[...randomBytes(3)].join(".")}` });
 
@@ -28,7 +29,10 @@ async function dump(path: string, cookie: string): Promise<string[]> {
   const res = await fetch(`${baseURL}${path}`, { headers: { ...client(), Cookie: cookie } });
   expect(res.status, path).toBe(200);
   const html = await res.text();
-  const run = spawnSync(W3M, ["-dump", "-T", "text/html", "-I", "UTF-8", "-O", "UTF-8", "-cols", "200", "-o", "display_link_number=0"], { input: html, encoding: "utf8" });
+  const run = spawnSync(W3M, ["-dump", "-T", "text/html", "-I", "UTF-8", "-O", "UTF-8", "-cols", "200", "-o", "display_link_number=0"], {
+    input: html,
+    encoding: "utf8",
+  });
   if (run.status !== 0) throw new Error(`w3m failed (exit ${run.status}): ${run.stderr}`);
   return run.stdout.split("\n").map((line) => line.trimEnd());
 }
@@ -51,11 +55,18 @@ describe.skipIf(!haveW3m && !CI)("in w3m, a text browser", () => {
   const contacts: { id: string; name: string; email: string; company: string }[] = [];
 
   beforeAll(async () => {
-    if (!haveW3m) throw new Error(`w3m is not at ${W3M}: under CI=true the text-browser test needs it (apt-get install -y w3m, as .ci/run does)`);
+    if (!haveW3m)
+      throw new Error(`w3m is not at ${W3M}: under CI=true the text-browser test needs it (apt-get install -y w3m, as .ci/run does)`);
     const signup = await post("/signup", { email, password: PASSWORD });
     expect(signup.status).toBe(303);
-    cookie = signup.headers.getSetCookie().find((c) => c.startsWith("cardfile_session="))!.split(";")[0]!;
-    for (const [name, company] of [["Extra Person 16", "Globex"], ["Ada Lovelace", ""]] as const) {
+    cookie = signup.headers
+      .getSetCookie()
+      .find((c) => c.startsWith("cardfile_session="))!
+      .split(";")[0]!;
+    for (const [name, company] of [
+      ["Extra Person 16", "Globex"],
+      ["Ada Lovelace", ""],
+    ] as const) {
       const contact = { name, email: uniqueEmail(name.split(" ")[0]!.toLowerCase()), company };
       const res = await post("/contacts/new", { ...contact, phone: "+44 20 7946 0001", notes: "" }, cookie);
       expect(res.status).toBe(303);
@@ -67,9 +78,13 @@ describe.skipIf(!haveW3m && !CI)("in w3m, a text browser", () => {
     const lines = await dump("/contacts", cookie);
     const [extra, ada] = contacts;
     // Newest first: Ada, then Extra Person 16.
-    expect(lines, lines.join("\n")).toContainEqual(expect.stringMatching(new RegExp(`^\\s*1\\. ${escape(ada!.name)} ${escape(ada!.email)} ${DATE} Delete$`)));
     expect(lines, lines.join("\n")).toContainEqual(
-      expect.stringMatching(new RegExp(`^\\s*2\\. ${escape(extra!.name)} ${escape(extra!.email)} · ${escape(extra!.company)} ${DATE} Delete$`)),
+      expect.stringMatching(new RegExp(`^\\s*1\\. ${escape(ada!.name)} ${escape(ada!.email)} ${DATE} Delete$`)),
+    );
+    expect(lines, lines.join("\n")).toContainEqual(
+      expect.stringMatching(
+        new RegExp(`^\\s*2\\. ${escape(extra!.name)} ${escape(extra!.email)} · ${escape(extra!.company)} ${DATE} Delete$`),
+      ),
     );
     expect(lines).toContainEqual(expect.stringMatching(/^\[ +\] Search$/));
   });

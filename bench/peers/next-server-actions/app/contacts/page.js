@@ -53,10 +53,7 @@ export default async function ContactsPage({ searchParams }) {
               </h2>
               <p className="text-sm text-gray-600 truncate">{contact.email}</p>
               {contact.company && <p className="text-sm text-gray-600 truncate mt-1">🏢 {contact.company}</p>}
-              <p className="text-xs text-gray-400 mt-3">
-                Added{" "}
-                {formatDate(contact.createdAt)}
-              </p>
+              <p className="text-xs text-gray-400 mt-3">Added {formatDate(contact.createdAt)}</p>
             </div>
           ))}
         </div>

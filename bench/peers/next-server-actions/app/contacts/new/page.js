@@ -20,25 +20,55 @@ export default async function NewContactPage() {
           <label htmlFor="name" className="block text-sm font-medium text-gray-700 mb-1">
             Full Name *
           </label>
-          <input type="text" id="name" name="name" required maxLength={100} className="w-full px-3 py-2 border border-gray-300 rounded-md" placeholder="John Doe" />
+          <input
+            type="text"
+            id="name"
+            name="name"
+            required
+            maxLength={100}
+            className="w-full px-3 py-2 border border-gray-300 rounded-md"
+            placeholder="John Doe"
+          />
         </div>
         <div>
           <label htmlFor="email" className="block text-sm font-medium text-gray-700 mb-1">
             Email Address *
           </label>
-          <input type="email" id="email" name="email" required maxLength={255} className="w-full px-3 py-2 border border-gray-300 rounded-md" placeholder="john@company.com" />
+          <input
+            type="email"
+            id="email"
+            name="email"
+            required
+            maxLength={255}
+            className="w-full px-3 py-2 border border-gray-300 rounded-md"
+            placeholder="john@company.com"
+          />
         </div>
         <div>
           <label htmlFor="company" className="block text-sm font-medium text-gray-700 mb-1">
             Company
           </label>
-          <input type="text" id="company" name="company" maxLength={100} className="w-full px-3 py-2 border border-gray-300 rounded-md" placeholder="Acme Corp" />
+          <input
+            type="text"
+            id="company"
+            name="company"
+            maxLength={100}
+            className="w-full px-3 py-2 border border-gray-300 rounded-md"
+            placeholder="Acme Corp"
+          />
         </div>
         <div>
           <label htmlFor="phone" className="block text-sm font-medium text-gray-700 mb-1">
             Phone Number
           </label>
-          <input type="tel" id="phone" name="phone" maxLength={20} className="w-full px-3 py-2 border border-gray-300 rounded-md" placeholder="+1 (555) 123-4567" />
+          <input
+            type="tel"
+            id="phone"
+            name="phone"
+            maxLength={20}
+            className="w-full px-3 py-2 border border-gray-300 rounded-md"
+            placeholder="+1 (555) 123-4567"
+          />
         </div>
         <div>
           <label htmlFor="notes" className="block text-sm font-medium text-gray-700 mb-1">
