@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { listedDetails, telHref } from "./contact-details";
+import { blankContact } from "./contact-fields";
 
 describe("telHref", () => {
   it("keeps digits and a leading +, drops visual separators (RFC 3966 URIs carry no spaces)", () => {
@@ -11,9 +12,8 @@ describe("telHref", () => {
 
 describe("listedDetails", () => {
   it("joins the listed fields after the name that have a value", () => {
-    expect(listedDetails({ name: "Ada", email: "ada@example.com", company: "Analytical Engines" })).toBe(
-      "ada@example.com · Analytical Engines",
-    );
-    expect(listedDetails({ name: "Ada", email: "ada@example.com", company: null })).toBe("ada@example.com");
+    const ada = { ...blankContact(), name: "Ada", email: "ada@example.com" };
+    expect(listedDetails({ ...ada, company: "Analytical Engines" })).toBe("ada@example.com · Analytical Engines");
+    expect(listedDetails({ ...ada, company: null })).toBe("ada@example.com");
   });
 });

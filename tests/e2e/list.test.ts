@@ -32,6 +32,7 @@ afterAll(async () => {
 /** Creates `names` for the account `email`, each a second after the one before, the last a minute ago. */
 async function createInOrder(email: string, contacts: { name: string; email: string }[]) {
   const { createContact } = await app.contacts();
+  const { blankContact } = await import("#app/contacts/contact-fields");
   const { db } = await app.db();
   const { emailKey } = await import("#app/shared/text");
   const { id: ownerId } = await db.selectFrom("users").select("id").where("email_key", "=", emailKey(email)).executeTakeFirstOrThrow();
@@ -40,7 +41,7 @@ async function createInOrder(email: string, contacts: { name: string; email: str
   try {
     for (const [i, contact] of contacts.entries()) {
       vi.setSystemTime(start + i * 1_000);
-      const result = await createContact(ownerId, { company: null, phone: null, notes: null, ...contact });
+      const result = await createContact(ownerId, { ...blankContact(), ...contact });
       if (!result.ok) throw new Error(`could not create ${contact.name}: ${result.reason}`);
     }
   } finally {
