@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import { constants, gzipSync } from "node:zlib";
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse, { generateReport, type Result } from "lighthouse";
+import { APP_FILES } from "#bench/lib/systems";
 import { startServer as spawnServer } from "#tests/e2e/spawn-server";
 
 const root = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
@@ -34,20 +35,6 @@ const TARGETS: Partial<Record<Category, number>> = { performance: 95, accessibil
 /** Gzip -9 budgets for what a hydrated /contacts loads; 1 KB = 1,000 bytes, as in 0021. */
 const BUDGETS = { js: 95_000, css: 10_000 };
 const CONTACTS = 50;
-/** What goes into the private copy of the app that is built and served. */
-const APP_FILES = [
-  "app",
-  "db",
-  "migrations",
-  "public",
-  "scripts",
-  "server",
-  "server.js",
-  "vite.config.ts",
-  "remix.config.js",
-  "tsconfig.json",
-  "package.json",
-];
 const READY_TIMEOUT_MS = 30_000;
 
 const HELP = `npm run lighthouse [-- options]

@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
-import { startServer as spawnCardfile, tail } from "#tests/e2e/spawn-server";
+import { freePort, startServer as spawnCardfile, tail } from "#tests/e2e/spawn-server";
 
 // Every process the bench starts is tracked here and ended when the bench
 // ends, however it ends: done, failed, or Ctrl-C. Servers get their own
@@ -116,23 +115,6 @@ export async function startCardfile({
   } catch (error) {
     throw new Error(`${name} did not start: ${error instanceof Error ? error.message : error}`);
   }
-}
-
-/**
- * A free port, for servers that cannot be told to bind port 0 and report the
- * port they got (the baseline, the peer's `next start`). The port is
- * released before the server binds it, so another process could take it in
- * between: Cardfile itself never starts this way (startCardfile).
- */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /**

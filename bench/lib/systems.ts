@@ -8,8 +8,8 @@ import { atExit, childEnv, runCommand, startCardfile, startServer, type Server }
 
 // The three systems, each started on a free port over the same dataset.
 
-/** What goes into a private copy of the app to build it (see buildCardfile). */
-const APP_FILES = [
+/** What goes into a private copy of the app to build it (see buildCardfile; npm run lighthouse too). */
+export const APP_FILES = [
   "app",
   "db",
   "migrations",

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { Random } from "#scripts/random";
 import { LoginSchema, SignupSchema } from "#app/auth/auth-schema";
 import { ContactFormSchema } from "#app/contacts/contact-schema";
 import { createDatabase } from "#db/database.server";
@@ -45,28 +46,8 @@ function seedFrom(text: string): number {
   return Number(text);
 }
 
-/** mulberry32: small, fast, and the same sequence on every machine. */
-class Rng {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)]!;
-  }
+/** The fuzzer's randomness: scripts/random.ts's mulberry32 (the same sequence on every machine), with a few more kinds of pick. */
+class Rng extends Random {
   weighted<T>(items: readonly (readonly [number, T])[]): T {
     let roll = this.next() * items.reduce((sum, [w]) => sum + w, 0);
     for (const [w, item] of items) if ((roll -= w) < 0) return item;

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import type { TestProject } from "vitest/node";
+import { freePort } from "./spawn-server";
 
 // The Nu Html Checker's HTTP service, once for the whole e2e run: every test
 // file, in every fork, sends its pages there (html-check.ts, decision 0028).
@@ -86,15 +86,4 @@ export async function startChecker(): Promise<{ url: string | null; stop: () => 
   }
   child.kill("SIGTERM");
   throw new Error(`the Nu Html Checker did not start within ${READY_TIMEOUT_MS / 1000} s:\n${output}`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -168,4 +169,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     exited,
     stop,
   };
+}
+
+/**
+ * A free port, for servers that cannot be told to bind port 0 and report the
+ * port they got (the bench's baseline and the peer's `next start`, the Nu
+ * Html Checker). The port is released before the server binds it, so another
+ * process could take it in between: Cardfile itself never starts this way
+ * (startServer above).
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }
