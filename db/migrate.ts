@@ -28,3 +28,9 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   if (error) throw error;
   return (results ?? []).map((r) => `${r.migrationName}: ${r.status}`);
 }
+
+/** Applies the migrations up to and including `name` (tests that check a migration on the data before it). */
+export async function migrateTo(db: Kysely<any>, name: string): Promise<void> {
+  const { error } = await new Migrator({ db, provider }).migrateTo(name);
+  if (error) throw error;
+}

@@ -38,8 +38,10 @@ interface ContactsTable {
   id: string;
   owner_id: string;
   name: string;
-  email: string;
-  email_key: string;
+  /** null: the contact has no address (phone-only, company-only) */
+  email: string | null;
+  /** email folded for the per-account unique index; null without an email */
+  email_key: string | null;
   company: string | null;
   phone: string | null;
   notes: string | null;

@@ -18,14 +18,18 @@ export async function createTestUser(email = uniqueEmail()): Promise<User> {
 }
 
 /** A valid contact: every field's example value (app/contacts/contact-fields.ts), a unique email, and the overrides. */
-export function contactInput(overrides: Partial<ContactInput> = {}): ContactInput {
-  return { ...exampleContact(), email: uniqueEmail("ada"), ...overrides };
+export function contactInput<Overrides extends Partial<ContactInput>>(overrides?: Overrides): ContactInput & { email: string } & Overrides {
+  return { ...exampleContact(), email: uniqueEmail("ada"), ...overrides } as ContactInput & { email: string } & Overrides;
 }
 
-export async function createTestContact(ownerId: string, overrides: Partial<ContactInput> = {}): Promise<Contact> {
+/** A contact with the example values and a unique email (unless `overrides` say otherwise). */
+export async function createTestContact<Overrides extends Partial<ContactInput>>(
+  ownerId: string,
+  overrides?: Overrides,
+): Promise<Contact & { email: string } & Overrides> {
   const result = await createContact(ownerId, contactInput(overrides));
   if (!result.ok) throw new Error(`could not create contact: ${result.reason}`);
-  return result.contact;
+  return result.contact as Contact & { email: string } & Overrides;
 }
 
 /** A user with a live session, and the Cookie header that proves it. */

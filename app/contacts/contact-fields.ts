@@ -45,7 +45,6 @@ export const CONTACT_FIELDS = {
   email: {
     label: "Email",
     max: 255,
-    required: true,
     input: "email",
     searchable: true,
     listed: true,

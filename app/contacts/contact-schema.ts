@@ -40,13 +40,20 @@ function email(label: string, max: number) {
     .string({ error: `${label} is required` })
     .trim()
     .max(max, `${label} must be at most ${max} characters`)
-    .email("Enter a valid email address, like ada@example.com");
+    .email(INVALID_EMAIL);
 }
 
+const INVALID_EMAIL = "Enter a valid email address, like ada@example.com";
+
+/** An optional address: blank (or only spaces) is stored as null; anything else must be a valid address. */
 function optionalEmail(label: string, max: number) {
-  return email(label, max)
+  return z
+    .string()
+    .trim()
+    .max(max, `${label} must be at most ${max} characters`)
+    .refine((v) => v === "" || z.regexes.email.test(v), INVALID_EMAIL)
     .optional()
-    .transform((v) => v ?? null);
+    .transform((v) => (v ? v : null));
 }
 
 type SchemaOf<F> = F extends { input: "email"; required: true }

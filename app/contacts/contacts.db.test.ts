@@ -34,6 +34,25 @@ describe(`contacts domain (${process.env.TEST_DIALECT})`, () => {
     expect((await createContact(owner.id, contactInput({ email: "ÖLMEZ@example.com" }))).ok).toBe(false);
   });
 
+  it("takes contacts without an email, as many as there are, and lets one get an address later", async () => {
+    const owner = await createTestUser();
+    const phoneOnly = await createContact(owner.id, contactInput({ name: "Phone Only", email: null, company: null }));
+    const companyOnly = await createContact(owner.id, contactInput({ name: "Globex", email: null, phone: null }));
+    expect(phoneOnly).toMatchObject({ ok: true, contact: { email: null, phone: "+44 20 7946 0000" } });
+    expect(companyOnly).toMatchObject({ ok: true, contact: { email: null, company: "Analytical Engines" } });
+    const stored = await db.selectFrom("contacts").select(["email", "email_key"]).where("owner_id", "=", owner.id).execute();
+    expect(stored).toEqual([
+      { email: null, email_key: null },
+      { email: null, email_key: null },
+    ]);
+    if (!phoneOnly.ok) return;
+    const taken = await createTestContact(owner.id, { email: "later@example.com" });
+    const update = (email: string | null) => updateContact(owner.id, phoneOnly.contact.id, contactInput({ name: "Phone Only", email }), 1);
+    expect(await update("LATER@example.com")).toEqual({ ok: false, reason: "duplicate-email" });
+    expect(await update("own@example.com")).toMatchObject({ ok: true, contact: { email: "own@example.com" } });
+    expect((await getContact(owner.id, taken.id))?.email).toBe("later@example.com");
+  });
+
   it("lets two accounts hold the same email", async () => {
     const [a, b] = [await createTestUser(), await createTestUser()];
     await createTestContact(a.id, { email: "shared@example.com" });

@@ -54,7 +54,7 @@ export function toContact(row: Pick<ContactRow, (typeof ALL_COLUMNS)[number]>): 
 
 /** The columns a create or an update writes: each field's, and the folded copies that indexes compare. */
 function columnsFor(input: ContactInput) {
-  const columns = { email_key: emailKey(input.email), search: searchText(input) } as Pick<
+  const columns = { email_key: input.email === null ? null : emailKey(input.email), search: searchText(input) } as Pick<
     NewContactRow,
     ContactFieldName | "email_key" | "search"
   >;
@@ -164,8 +164,13 @@ export async function updateContact(
   }
 }
 
-/** The email keys of every contact the owner has, live or deleted (the seeder numbers its addresses after them). */
+/** The email keys of every contact the owner has with an address, live or deleted (the seeder numbers its addresses after them). */
 export async function contactEmailKeys(ownerId: string, executor = db): Promise<string[]> {
-  const rows = await executor.selectFrom("contacts").select("email_key").where("owner_id", "=", ownerId).execute();
-  return rows.map((row) => row.email_key);
+  const rows = await executor
+    .selectFrom("contacts")
+    .select("email_key")
+    .where("owner_id", "=", ownerId)
+    .where("email_key", "is not", null)
+    .execute();
+  return rows.flatMap((row) => (row.email_key === null ? [] : [row.email_key]));
 }

@@ -1,16 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { sql, type Kysely } from "kysely";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase } from "#db/database.server";
 import { db, dialect } from "#app/db.server";
 import { migrateToLatest } from "#db/migrate";
 import type { Database, NewContactRow } from "#db/schema";
 import { contactInput, createTestContact, createTestUser } from "#tests/factories";
-import { POSTGRES_ADMIN_URL } from "#tests/setup/database.global";
+import { freshDatabase } from "#tests/fresh-database";
 import { updateContact } from "./contacts.server";
 import { listContacts, SEARCH_PLAN } from "./contact-list.server";
 import { deleteContact, PURGE_AFTER_MS, purgeDeletedContacts, restoreContact } from "./trash.server";
@@ -46,7 +42,7 @@ const FIXED_QUERIES = ["a", "A", "ad", "Ad", "ada", "Ö", "ö", "öl", "ÖLM", "
 interface Row {
   id: string;
   name: string;
-  email: string;
+  email: string | null;
   company: string | null;
   created_at: number;
 }
@@ -79,7 +75,7 @@ function modelSearch(rows: Row[], q: string): string[] {
     /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
   const inWord = (c: string | undefined) => c !== undefined && /[\p{L}\p{M}\p{N}]/u.test(c) && !unspaced.test(c);
   const matches = (row: Row) => {
-    const text = [...foldForSearch([row.name, row.email, row.company ?? ""].join("\n"))];
+    const text = [...foldForSearch([row.name, row.email ?? "", row.company ?? ""].join("\n"))];
     for (let p = 0; p + query.length <= text.length; p++) {
       if (!query.every((c, j) => text[p + j] === c)) continue;
       if (query.length >= 3) return true;
@@ -177,7 +173,7 @@ describe(`indexed search (${process.env.TEST_DIALECT})`, () => {
     // any case, 1 to 7 characters long; then strings of random characters.
     while (queries.size < FIXED_QUERIES.length + 70) {
       const row = random.pick(live);
-      const chars = [...random.pick([row.name, row.email, row.company ?? row.name])];
+      const chars = [...random.pick([row.name, row.email ?? row.name, row.company ?? row.name])];
       const length = 1 + random.int(7);
       const start = random.int(Math.max(1, chars.length - length + 1));
       const piece = chars.slice(start, start + length).join("");
@@ -268,23 +264,9 @@ describe(`bulkLoad and the migration (${process.env.TEST_DIALECT})`, () => {
   let cleanup: () => Promise<void>;
 
   beforeAll(async () => {
-    if (dialect === "sqlite") {
-      const dir = mkdtempSync(join(tmpdir(), "cardfile-bulk-"));
-      database = createDatabase(`file:${join(dir, "bulk.sqlite")}`);
-      cleanup = async () => rmSync(dir, { recursive: true, force: true });
-    } else {
-      const name = `cardfile_bulk_${process.pid}_${randomBytes(4).toString("hex")}`;
-      const admin = async (statement: string) => {
-        const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-        await client.connect();
-        await client.query(statement).finally(() => client.end());
-      };
-      await admin(`create database ${name}`);
-      const url = new URL(POSTGRES_ADMIN_URL);
-      url.pathname = `/${name}`;
-      database = createDatabase(url.toString());
-      cleanup = () => admin(`drop database if exists ${name} with (force)`);
-    }
+    const fresh = await freshDatabase(dialect);
+    database = createDatabase(fresh.url);
+    cleanup = fresh.drop;
     await migrateToLatest(database);
     await database
       .insertInto("users")

@@ -94,6 +94,8 @@ async function whyNotRestored(executor: typeof db, ownerId: string, id: string, 
   if (!row) return { ok: false, reason: "not-found" };
   if (row.deleted_at === null) return { ok: true, contact: toContact(row) };
   if (row.deleted_at <= now - UNDO_WINDOW_MS) return { ok: false, reason: "expired", name: row.name };
+  // Not expired, not restored: only its address can be in the way, and it has one.
+  if (row.email === null || row.email_key === null) throw new Error(`contact ${id} could not be restored, and nothing explains why`);
   const holder = await executor
     .selectFrom("contacts")
     .select("name")

@@ -80,7 +80,8 @@ export default function DeleteContactPage() {
     <section className="narrow" aria-labelledby="delete-title">
       <h1 id="delete-title">Delete {contact.name}?</h1>
       <p>
-        {contact.name} ({contact.email}) will be removed from your contacts. You can undo this for 10 minutes.
+        {contact.name}
+        {contact.email ? ` (${contact.email})` : ""} will be removed from your contacts. You can undo this for 10 minutes.
       </p>
       <WriteForm submissionKey={submissionKey} problem={problem} className="actions">
         <input type="hidden" name="returnTo" value={returnTo} />

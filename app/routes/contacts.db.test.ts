@@ -70,6 +70,20 @@ describe(`contact routes (${process.env.TEST_DIALECT})`, () => {
       expect(rootRes.headers.getSetCookie()[0]).toMatch(/^cardfile_flash=; .*Max-Age=0/);
     });
 
+    it("creates a contact without an email (phone-only): the email stays blank", async () => {
+      const { cookie } = await signedInUser();
+      for (const name of ["Phone Only", "Another Phone Only"]) {
+        const res = await call(
+          create.action,
+          post("/contacts/new", { name, email: "", company: "", phone: "+1 555 0100", notes: "" }, cookie),
+        );
+        expect(res.status).toBe(303);
+        const id = res.location!.replace("/contacts/", "");
+        const shown = await call(detail.loader, get(`/contacts/${id}`, cookie), { contactId: id });
+        expect(shown.data.contact).toMatchObject({ name, email: null, phone: "+1 555 0100" });
+      }
+    });
+
     it("answers 400 with field errors and every typed value, and writes nothing", async () => {
       const { user, cookie } = await signedInUser();
       const form = { name: "   ", email: "nope", company: "Acme", phone: "1".repeat(21), notes: "hello" };
