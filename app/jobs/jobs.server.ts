@@ -255,6 +255,16 @@ export function completeJob(job: Job, { now = Date.now() }: { now?: number } = {
   return updateOwned(job, { ...outcome, ...UNLOCKED, updated_at: now }, executor);
 }
 
+/**
+ * Hands a running job back, as if it had not been claimed: due at once, its
+ * attempt not counted. For a process that shuts down in the middle of a long
+ * job (an import): another worker, or this one after its restart, goes on
+ * with it at once instead of after the lease. False when the lease was lost.
+ */
+export function releaseJob(job: Job, { now = Date.now() }: { now?: number } = {}, executor: Kysely<Database> = db): Promise<boolean> {
+  return updateOwned(job, { ...UNLOCKED, attempts: job.attempts - 1, run_at: now, updated_at: now }, executor);
+}
+
 /** What became of a failed attempt. */
 export type FailOutcome =
   /** due again after a backoff */

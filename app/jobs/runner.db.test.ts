@@ -4,7 +4,7 @@ import { db } from "#app/db.server";
 import { createDatabase } from "#db/database.server";
 import { newId } from "#app/shared/ids";
 import { claimJob, enqueueJob, getJob, type Job } from "./jobs.server";
-import { startJobRunner, type JobContext, type JobRunner, type JobRunnerOptions } from "./runner.server";
+import { JobInterrupted, startJobRunner, type JobContext, type JobRunner, type JobRunnerOptions } from "./runner.server";
 
 // Runners poll every few milliseconds here. Each test has a job kind of its
 // own, and its runners claim only that kind, so test files running beside
@@ -96,6 +96,35 @@ describe(`job runner (${process.env.TEST_DIALECT})`, () => {
     const later = await enqueueJob(kind, null);
     await sleep(100);
     expect(await getJob(later!)).toMatchObject({ state: "pending", attempts: 0, lockedBy: null });
+  });
+
+  it("hands a long job back when its process shuts down: due at once, its attempt not counted, and another runner finishes it", async () => {
+    const kind = newKind();
+    const steps: string[] = [];
+    const id = await enqueueJob(kind, null);
+    const step = async (name: string, context: JobContext) => {
+      // A long job: steps until it is done, or until the process shuts down.
+      for (let i = 0; i < 1000; i++) {
+        if (context.stopping.aborted) {
+          steps.push(`${name} stopped`);
+          throw new JobInterrupted();
+        }
+        await sleep(5);
+      }
+      steps.push(`${name} finished`);
+    };
+    const a = start({ handlers: { [kind]: (_payload, context) => step("a", context) } });
+    await whenJob(id, (job) => job.lockedBy === a.workerId);
+    const stopAt = performance.now();
+    await a.stop();
+    expect(performance.now() - stopAt).toBeLessThan(1_000);
+    expect(await getJob(id!)).toMatchObject({ state: "pending", attempts: 0, lockedBy: null, lockedUntil: null, lastError: null });
+    expect((await getJob(id!))!.runAt).toBeLessThanOrEqual(Date.now());
+
+    start({ handlers: { [kind]: async () => void steps.push("b finished") } });
+    const done = await whenJob(id, (job) => job.state === "done");
+    expect(done.attempts).toBe(1);
+    expect(steps).toEqual(["a stopped", "b finished"]);
   });
 
   it("takes over the job of a runner that died mid-job once its lease has ended", async () => {

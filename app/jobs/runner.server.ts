@@ -4,7 +4,7 @@ import type { Kysely } from "kysely";
 import { db } from "#app/db.server";
 import type { Database } from "#db/schema";
 import { newId } from "#app/shared/ids";
-import { claimJob, completeJob, describeError, extendLease, failJob, type Job } from "./jobs.server";
+import { claimJob, completeJob, describeError, extendLease, failJob, releaseJob, type Job } from "./jobs.server";
 
 // The worker loop: polls the jobs table for due jobs of the kinds it has
 // handlers for, runs them, records what happened. One per server process
@@ -19,8 +19,23 @@ export interface JobContext {
    * point; whatever the handler does from then on is not recorded.
    */
   readonly signal: AbortSignal;
+  /**
+   * Aborted when this process shuts down. A long job stops at its next safe
+   * point and throws JobInterrupted: the job is handed back (releaseJob), not
+   * failed, and goes on at once on another worker or after the restart. A
+   * short job may ignore it and finish.
+   */
+  readonly stopping: AbortSignal;
   /** Extends the lease by the runner's leaseMs from now. False once the job is lost. Long jobs call it between steps. */
   heartbeat(): Promise<boolean>;
+}
+
+/** What a handler throws when it stopped because its process shuts down (context.stopping): the job is handed back, not failed. */
+export class JobInterrupted extends Error {
+  override readonly name = "JobInterrupted";
+  constructor() {
+    super("stopped because its process shuts down; handed back to run again");
+  }
 }
 
 /**
@@ -64,6 +79,8 @@ const MAX_WAIT_AFTER_ERROR_MS = 30 * SECOND;
 
 interface Work {
   handlers: JobHandlers;
+  /** aborted when the runner stops */
+  stopping: AbortSignal;
   workerId: string;
   leaseMs: number;
   /** how often a running job's lease is checked against the clock */
@@ -89,13 +106,14 @@ async function runNextJob(work: Work): Promise<boolean> {
 
 type Outcome = { ok: true } | { ok: false; error: unknown } | "lost";
 
-async function runJob(job: Job, { handlers, leaseMs, pollMs, now, executor }: Work): Promise<void> {
+async function runJob(job: Job, { handlers, stopping, leaseMs, pollMs, now, executor }: Work): Promise<void> {
   const lost = new AbortController();
   let leaseEnds = job.lockedUntil ?? 0;
   const loseLease = (why: string) => lost.abort(new Error(`${label(job)}: ${why}`));
   const context: JobContext = {
     job,
     signal: lost.signal,
+    stopping,
     async heartbeat() {
       if (lost.signal.aborted) return false;
       const at = now();
@@ -135,6 +153,13 @@ async function runJob(job: Job, { handlers, leaseMs, pollMs, now, executor }: Wo
     console.error(`jobs: ${(lost.signal.reason as Error).message}; not waiting for it any longer, its next owner runs it again`);
     return;
   }
+  if (!outcome.ok && outcome.error instanceof JobInterrupted) {
+    const released = await releaseJob(job, { now: now() }, executor);
+    console.log(
+      `jobs: ${label(job)} ${released ? "handed back: it goes on at once elsewhere or after the restart" : "stopped after its lease was lost"}`,
+    );
+    return;
+  }
   if (outcome.ok) {
     if (!(await completeJob(job, { now: now() }, executor))) {
       console.error(`jobs: ${label(job)} finished after its lease was lost; its success was not recorded`);
@@ -163,9 +188,9 @@ export function startJobRunner(options: JobRunnerOptions): JobRunner {
     now = Date.now,
     executor = db,
   } = options;
-  const work: Work = { handlers, workerId, leaseMs, pollMs, now, executor };
   let stopping = false;
   const stopped = new AbortController();
+  const work: Work = { handlers, stopping: stopped.signal, workerId, leaseMs, pollMs, now, executor };
   // Timers that do not keep the process alive, cut short by stop().
   const pause = (ms: number) => sleep(ms, undefined, { signal: stopped.signal, ref: false }).catch(() => {});
 
