@@ -1,3 +1,4 @@
+import iconv from "iconv-lite";
 import { isId } from "#app/shared/ids";
 import type { ColumnMapping, SourceRecord } from "./source";
 
@@ -415,14 +416,17 @@ function paramEnd(line: string, from: number): number {
 
 const ENCODINGS = new Set(["QUOTED-PRINTABLE", "BASE64", "B", "7BIT", "8BIT"]);
 
-/** `KEY=a,"b,c"` (values listed), or 2.1's bare `CELL` (a type) and `QUOTED-PRINTABLE` (an encoding). */
+/**
+ * `KEY=value`, or 2.1's bare `CELL` (a type) and `QUOTED-PRINTABLE` (an
+ * encoding). TYPE is a list, quoted or not (RFC 6350 writes `TYPE="work,voice"`).
+ */
 function addParam(params: Map<string, string[]>, param: string) {
   const equals = param.indexOf("=");
   const bare = param.trim().toUpperCase();
   const key = equals === -1 ? (ENCODINGS.has(bare) ? "ENCODING" : "TYPE") : param.slice(0, equals).trim().toUpperCase();
   const raw = equals === -1 ? param.trim() : param.slice(equals + 1).trim();
-  const values = (raw.match(/"[^"]*"|[^,]+/g) ?? []).map((value) => value.replace(/^"|"$/g, "").trim());
-  params.set(key, [...(params.get(key) ?? []), ...values]);
+  const values = key === "TYPE" ? raw.replace(/"/g, "").split(",") : [raw.replace(/^"(.*)"$/, "$1")];
+  params.set(key, [...(params.get(key) ?? []), ...values.map((value) => value.trim())]);
 }
 
 const decoded = new WeakMap<Property, string>();
@@ -476,40 +480,32 @@ function base64Bytes(property: Property): number[] {
   }
 }
 
-const decoders = new Map<string, TextDecoder | null>();
+const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-function decoder(label: string): TextDecoder | null {
-  let known = decoders.get(label);
-  if (known === undefined) {
-    try {
-      known = new TextDecoder(label, { fatal: true });
-    } catch {
-      known = null;
-    }
-    decoders.set(label, known);
-  }
-  return known;
-}
+// iconv-lite rather than TextDecoder for the other charsets: Node's
+// TextDecoder decodes windows-1252 as Latin-1, 0x80 as U+0080 instead of €
+// (nodejs/node#56542). The Latin-1 labels mean Windows-1252, as the WHATWG
+// Encoding Standard has it: the C1 controls are never what a writer meant.
+const LATIN1 = new Set(["iso-8859-1", "iso8859-1", "latin1", "l1", "us-ascii", "ascii", "cp819", "ibm819"]);
 
 /** Bytes in the property's CHARSET; without one, UTF-8 if they are, else Windows-1252 (what Outlook writes). */
 function decodeBytes(property: Property, bytes: number[], charset: string | undefined): string {
   if (bytes.length === 0) return "";
   const data = Uint8Array.from(bytes);
-  if (charset === undefined) {
+  const label = charset?.trim().toLowerCase();
+  if (label === undefined || label === "utf-8" || label === "utf8") {
     try {
-      return decoder("utf-8")!.decode(data);
+      return utf8.decode(data);
     } catch {
-      return decoder("windows-1252")!.decode(data);
+      if (label !== undefined) throw new CardProblem(`${property.name} on line ${property.number} is not valid ${charset} text.`);
+      return iconv.decode(data, "windows-1252");
     }
   }
-  const chosen = decoder(charset.toLowerCase());
-  if (!chosen)
+  const encoding = LATIN1.has(label) ? "windows-1252" : label;
+  if (!iconv.encodingExists(encoding)) {
     throw new CardProblem(`${property.name} on line ${property.number} is in CHARSET=${charset}, which this import does not read.`);
-  try {
-    return chosen.decode(data);
-  } catch {
-    throw new CardProblem(`${property.name} on line ${property.number} is not valid ${charset} text.`);
   }
+  return iconv.decode(data, encoding);
 }
 
 /**
