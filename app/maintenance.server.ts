@@ -3,6 +3,7 @@ import { purgeDeletedContacts } from "#app/contacts/trash.server";
 import { purgeRateLimits } from "#app/rate-limits/rate-limits.server";
 import { purgeSubmissions } from "#app/submissions/submission-keys.server";
 import { purgeJobs } from "#app/jobs/jobs.server";
+import { purgeImports } from "#app/imports/imports.server";
 
 const HOUR = 60 * 60 * 1000;
 const BATCH = 1000;
@@ -10,7 +11,7 @@ const BATCH = 1000;
 /** Deletes what has expired, in small batches so no transaction holds the database for long. */
 export async function runMaintenance(
   now = Date.now(),
-): Promise<{ sessions: number; rateLimits: number; submissions: number; contacts: number; jobs: number }> {
+): Promise<{ sessions: number; rateLimits: number; submissions: number; contacts: number; jobs: number; imports: number }> {
   let sessions = 0;
   for (let deleted = BATCH; deleted === BATCH; sessions += deleted) {
     deleted = await purgeExpiredSessions({ now, limit: BATCH });
@@ -27,7 +28,13 @@ export async function runMaintenance(
   for (let deleted = BATCH; deleted === BATCH; jobs += deleted) {
     deleted = await purgeJobs(now, { limit: BATCH });
   }
-  return { sessions, rateLimits, submissions, contacts, jobs };
+  // Imports a week after they finished (with their files), uploads that never finished after an hour.
+  const IMPORT_BATCH = 100;
+  let imports = 0;
+  for (let deleted = IMPORT_BATCH; deleted === IMPORT_BATCH; imports += deleted) {
+    deleted = await purgeImports(now, { limit: IMPORT_BATCH });
+  }
+  return { sessions, rateLimits, submissions, contacts, jobs, imports };
 }
 
 /**
@@ -40,10 +47,10 @@ export const MAINTENANCE_JOB = { kind: "maintenance", uniqueKey: "maintenance", 
 
 /** One run of the job: purges, logs what it removed. A failure throws, and the job is retried with backoff. */
 export async function maintenanceJob(): Promise<void> {
-  const { sessions, rateLimits, submissions, contacts, jobs } = await runMaintenance();
-  if (sessions || rateLimits || submissions || contacts || jobs) {
+  const { sessions, rateLimits, submissions, contacts, jobs, imports } = await runMaintenance();
+  if (sessions || rateLimits || submissions || contacts || jobs || imports) {
     console.log(
-      `maintenance: purged ${sessions} expired sessions, ${rateLimits} rate-limit rows, ${submissions} submission keys, ${contacts} deleted contacts, ${jobs} finished jobs`,
+      `maintenance: purged ${sessions} expired sessions, ${rateLimits} rate-limit rows, ${submissions} submission keys, ${contacts} deleted contacts, ${jobs} finished jobs, ${imports} old imports`,
     );
   }
 }

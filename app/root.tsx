@@ -10,6 +10,7 @@ import {
   ScrollRestoration,
   useFetcher,
   useLocation,
+  useMatches,
   useRouteLoaderData,
   type ShouldRevalidateFunction,
 } from "@remix-run/react";
@@ -52,6 +53,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const offline = useOfflineNotice();
   const requestId = useRequestId();
   const nonce = useNonce();
+  const refreshSeconds = useRefreshSeconds();
   return (
     <html lang="en">
       <head>
@@ -62,6 +64,12 @@ export function Layout({ children }: { children: ReactNode }) {
           content="Cardfile, a small contacts CRM: names, emails, companies, phones and notes, searchable, on any network."
         />
         {requestId ? <meta name="request-id" content={requestId} /> : null}
+        {refreshSeconds ? (
+          // Without JavaScript, a page that follows work in progress (an import) reloads itself; with it, the page polls instead.
+          <noscript>
+            <meta httpEquiv="refresh" content={String(refreshSeconds)} />
+          </noscript>
+        ) : null}
         <Meta />
         <Links />
       </head>
@@ -141,6 +149,16 @@ function FlashMessage({ flash, undoKey }: { flash: Flash; undoKey: string | null
       ) : null}
     </div>
   );
+}
+
+/** A page's `refreshSeconds` (its loader data): it shows work in progress and should be reloaded that often. */
+function useRefreshSeconds(): number | null {
+  const matches = useMatches();
+  for (const match of matches) {
+    const seconds = (match.data as { refreshSeconds?: unknown } | undefined)?.refreshSeconds;
+    if (typeof seconds === "number" && seconds > 0) return seconds;
+  }
+  return null;
 }
 
 export default function App() {

@@ -11,6 +11,9 @@ export interface Database {
   contacts: ContactsTable;
   rate_limits: RateLimitsTable;
   jobs: JobsTable;
+  imports: ImportsTable;
+  import_chunks: ImportChunksTable;
+  import_rejects: ImportRejectsTable;
 }
 
 interface UsersTable {
@@ -112,6 +115,59 @@ interface JobsTable {
   updated_at: number;
   /** when it became done or failed; what the purge goes by */
   finished_at: number | null;
+}
+
+/**
+ * A CSV or vCard import (docs/decisions/0029). Only app/imports/imports.server.ts
+ * reads or writes this table and the two below.
+ */
+interface ImportsTable {
+  id: string;
+  owner_id: string;
+  /** uploading (its chunks arriving), review, queued, running, done, failed */
+  state: "uploading" | "review" | "queued" | "running" | "done" | "failed";
+  /** the uploaded file's name, as the browser sent it (shortened, no control characters) */
+  file_name: string;
+  /** bytes */
+  size: number;
+  /** detected from the content; null while uploading */
+  format: string | null;
+  encoding: string | null;
+  delimiter: string | null;
+  /** JSON array of the column names */
+  columns: Generated<string>;
+  /** JSON array: each column's target (a field, a name part, labels) or null */
+  mapping: Generated<string>;
+  on_duplicate: Generated<"skip" | "update">;
+  /** records read so far: a resumed run skips this many */
+  records_done: Generated<number>;
+  bytes_done: Generated<number>;
+  created_count: Generated<number>;
+  updated_count: Generated<number>;
+  skipped_count: Generated<number>;
+  rejected_count: Generated<number>;
+  /** why a failed import stopped */
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+/** The uploaded file, in order. */
+interface ImportChunksTable {
+  import_id: string;
+  seq: number;
+  data: Uint8Array;
+}
+
+/** The records an import could not take, with the reason (the rejected-rows download). */
+interface ImportRejectsTable {
+  import_id: string;
+  /** the record's number in the file */
+  record: number;
+  reason: string;
+  /** JSON array of the record's values by column */
+  values: string;
 }
 
 export type ContactRow = Selectable<ContactsTable>;

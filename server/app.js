@@ -114,7 +114,7 @@ export function createApp({ build, trustProxy, buildDir }) {
         .send(plainPage(405, "Method not allowed", "This address shows a page; it does not take forms."));
       return;
     }
-    const body = bodyProblem(request);
+    const body = bodyProblem({ ...request, path: req.path });
     if (body) {
       res.set("Connection", "close");
       res

@@ -7,6 +7,22 @@
 import { matchRoutes } from "@remix-run/react";
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
+/** An import's upload (/contacts/import): the file (20 MB, app/imports/upload.server.ts) and the rest of its form. */
+export const UPLOAD_LIMIT_BYTES = 20 * 1024 * 1024 + 64 * 1024;
+const UPLOAD_PATHS = new Set(["/contacts/import", "/contacts/import.data"]);
+
+/**
+ * The most a POST to `path` may carry: an import's upload, or the 64 KB of a form.
+ * @param {string} path
+ */
+export function bodyLimitFor(path) {
+  return UPLOAD_PATHS.has(path) ? UPLOAD_LIMIT_BYTES : BODY_LIMIT_BYTES;
+}
+
+/** @param {number} bytes */
+function megabytes(bytes) {
+  return bytes >= 1024 * 1024 ? `${Math.floor(bytes / (1024 * 1024))} MB` : `${bytes / 1024} KB`;
+}
 const FORM_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data"];
 
 /** @param {string} nonce */
@@ -74,7 +90,7 @@ function originOf(url) {
 
 /**
  * Why a request's body must be refused before it is read, as [status, reason], or null.
- * @param {{ method: string, header: (name: string) => string | undefined }} req
+ * @param {{ method: string, path?: string, header: (name: string) => string | undefined }} req
  * @returns {[number, string] | null}
  */
 export function bodyProblem(req) {
@@ -86,7 +102,10 @@ export function bodyProblem(req) {
     return [411, "Send a Content-Length."];
   }
   if (!/^\d+$/.test(length)) return [400, "Bad Content-Length."];
-  if (Number(length) > BODY_LIMIT_BYTES) return [413, `Requests are limited to ${BODY_LIMIT_BYTES / 1024} KB.`];
+  const limit = bodyLimitFor(req.path ?? "");
+  if (Number(length) > limit) {
+    return [413, limit === BODY_LIMIT_BYTES ? `Requests are limited to ${megabytes(limit)}.` : `Files to import are limited to 20 MB.`];
+  }
   const type = (req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
   // A body must be a form. An empty one (a bare POST to /logout) may come
   // without a type; routes that need fields answer 400 when they are missing.

@@ -10,11 +10,16 @@ export function SubmitButton({
   pendingLabel,
   action = ".",
   className,
+  name,
+  value,
 }: {
   children: ReactNode;
   pendingLabel: string;
   action?: string;
   className?: string;
+  /** a button of several on one form says which it is (intent) */
+  name?: string;
+  value?: string;
 }) {
   const navigation = useNavigation();
   const path = useResolvedPath(action);
@@ -23,7 +28,7 @@ export function SubmitButton({
     navigation.formMethod?.toUpperCase() === "POST" &&
     navigation.formAction?.split("?")[0] === path.pathname;
   return (
-    <button type="submit" className={className} disabled={pending} aria-disabled={pending}>
+    <button type="submit" className={className} name={name} value={value} disabled={pending} aria-disabled={pending}>
       {pending ? pendingLabel : children}
     </button>
   );

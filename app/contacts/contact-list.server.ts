@@ -1,6 +1,7 @@
 import { sql, type SelectQueryBuilder, type SqlBool } from "kysely";
+import type { ContactRow } from "#db/schema";
 import { db, dialect } from "#app/db.server";
-import { SUMMARY_COLUMNS, toSummary, type ContactSummary, type SummaryRow } from "./contacts.server";
+import { ALL_COLUMNS, SUMMARY_COLUMNS, toContact, toSummary, type Contact, type ContactSummary, type SummaryRow } from "./contacts.server";
 import { decodeCursor, encodeCursor, type Cursor } from "./cursor";
 import { normalizeQuery, searchFilter, trigramMatch, type SearchFilter } from "./search";
 
@@ -272,4 +273,27 @@ function inPageOrder<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, 
 /** (created_at, id), the list's order, compared with a row's. */
 function keyCompared(key: { created_at: number; id: string }, operator: "<" | ">" | "<=" | ">=") {
   return sql<SqlBool>`(contacts.created_at, contacts.id) ${sql.raw(operator)} (${key.created_at}, ${key.id})`;
+}
+
+/** Contacts an export reads per query. */
+const EXPORT_BATCH = 1000;
+
+/**
+ * Every live contact of the owner, newest first, whole, or those the search
+ * `q` matches (as the list does), a batch at a time: an export of any size
+ * holds one batch in memory. The walk follows the list index by keyset, so
+ * each batch costs the same; a search checks each row on the way (an export
+ * is rare, and reads the whole list anyway).
+ */
+export async function* exportContacts(ownerId: string, { q }: { q?: string | null } = {}): AsyncGenerator<Contact[]> {
+  const filter = searchFilter(normalizeQuery(q ?? null));
+  let cursor: Cursor | null = null;
+  for (;;) {
+    const scoped = ofOwner(db.selectFrom("contacts").select(ALL_COLUMNS.map((column) => `contacts.${column}` as const)), ownerId, cursor);
+    const rows: Pick<ContactRow, (typeof ALL_COLUMNS)[number]>[] = await inPageOrder(filter ? matching(scoped, filter) : scoped, cursor, EXPORT_BATCH).execute();
+    if (rows.length) yield rows.map(toContact);
+    if (rows.length < EXPORT_BATCH) return;
+    const last = rows[rows.length - 1]!;
+    cursor = { direction: "older", createdAt: last.created_at, id: last.id };
+  }
 }

@@ -9,8 +9,8 @@ export function notFound(message = "Not found"): never {
   throw data(message, { status: 404, statusText: "Not Found" });
 }
 
-/** The `:contactId` param if it can be an id at all; anything else is a 404. */
-export function requireIdParam(value: string | undefined): string {
-  if (!isId(value)) notFound("No such contact");
+/** An id param (`:contactId`, `:importId`) if it can be an id at all; anything else is a 404 that says `missing`. */
+export function requireIdParam(value: string | undefined, missing = "No such contact"): string {
+  if (!isId(value)) notFound(missing);
   return value;
 }

@@ -57,6 +57,18 @@ export interface WriteOptions<Schema extends z.ZodType, Refused> {
   beforeInvalid?: (errors: Record<string, string[] | null>) => unknown;
   /** The answer to a rate-limited write, when it is not the form (say, a redirect with a message). */
   rateLimited?: (refusal: { message: string; init: ResponseInit; value: z.output<Schema> }) => Refused;
+  /**
+   * Reads the body instead of readForm: an upload streams its file to
+   * storage as it arrives (app/imports/upload.server.ts) and gives the form
+   * with the file's id in its place.
+   */
+  readBody?: (request: Request) => Promise<FormData>;
+  /**
+   * Runs when the write did not happen (invalid, a repeat, rate limited,
+   * refused, failed), with the form as read: what readBody stored for this
+   * request is removed.
+   */
+  discard?: (form: FormData) => Promise<void>;
 }
 
 /**
@@ -70,7 +82,25 @@ export async function writeAction<Schema extends z.ZodType, Answer extends Respo
   options: WriteOptions<Schema, Refused>,
   write: (value: z.output<Schema>, context: WriteContext) => Promise<Answer>,
 ): Promise<Answer | Response | Rejection | Refused> {
-  const form = await readForm(request);
+  const form = await (options.readBody ?? readForm)(request);
+  if (!options.discard) return answer(form, options, write);
+  let written: unknown;
+  let result: Awaited<ReturnType<typeof answer<Schema, Answer, Refused>>> | undefined;
+  try {
+    result = await answer(form, options, async (value, context) => (written = await write(value, context)));
+    return result;
+  } finally {
+    // Written, committed and answered: anything else was no write at all.
+    const succeeded = result !== undefined && result === written && result instanceof Response && result.status >= 300 && result.status < 400;
+    if (!succeeded) await options.discard(form);
+  }
+}
+
+async function answer<Schema extends z.ZodType, Answer extends Response | Rejection<object>, Refused>(
+  form: FormData,
+  options: WriteOptions<Schema, Refused>,
+  write: (value: z.output<Schema>, context: WriteContext) => Promise<Answer>,
+): Promise<Answer | Response | Rejection | Refused> {
   const submission = parseWithZod(form, { schema: options.schema });
   if (submission.status !== "success") {
     await options.beforeInvalid?.(submission.error ?? {});

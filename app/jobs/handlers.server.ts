@@ -1,3 +1,5 @@
+import { runImportJob } from "#app/imports/import-job.server";
+import { IMPORT_JOB } from "#app/imports/imports.server";
 import { MAINTENANCE_JOB, maintenanceJob } from "#app/maintenance.server";
 import type { JobHandlers } from "./runner.server";
 
@@ -10,6 +12,7 @@ import type { JobHandlers } from "./runner.server";
 
 export const JOB_HANDLERS: JobHandlers = {
   [MAINTENANCE_JOB.kind]: maintenanceJob,
+  [IMPORT_JOB]: runImportJob,
 };
 
 /** A job that repeats for as long as the app runs: ensured at every start-up (app/jobs/start.server.ts). */

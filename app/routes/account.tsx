@@ -117,6 +117,19 @@ export default function AccountPage() {
         </SubmitButton>
       </WriteForm>
       <p className="hint">Ends every session, this one included. You will need to log in again.</p>
+
+      <h2 id="data-title">Download my data</h2>
+      <p>
+        Every contact you have, as a file other address books read:{" "}
+        <a href="/contacts/export.csv" download>
+          CSV
+        </a>{" "}
+        (Google Contacts, Outlook, spreadsheets) or{" "}
+        <a href="/contacts/export.vcf" download>
+          vCard
+        </a>{" "}
+        (iPhone, Android, macOS).
+      </p>
     </section>
   );
 }

@@ -44,6 +44,11 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defau
 
 const SEARCH_DEBOUNCE_MS = 250;
 
+/** The export of the list as it is searched (?q=), or of every contact. */
+function exportHref(extension: "csv" | "vcf", q: string) {
+  return q ? `/contacts/export.${extension}?${new URLSearchParams({ q })}` : `/contacts/export.${extension}`;
+}
+
 function pageHref(q: string, cursor: string | null) {
   const params = new URLSearchParams();
   if (q) params.set("q", q);
@@ -83,6 +88,14 @@ export default function ContactsPage() {
           New contact
         </Link>
       </div>
+      <p className="transfer">
+        <Link to="/contacts/import">Import</Link>
+        {" · "}Export {q ? "these" : "all"} as <a href={exportHref("csv", q)} download>CSV</a>
+        {" or "}
+        <a href={exportHref("vcf", q)} download>
+          vCard
+        </a>
+      </p>
 
       <Form
         method="get"

@@ -1,0 +1,150 @@
+import { db } from "#app/db.server";
+import { ContactFormSchema, type ContactInput } from "#app/contacts/contact-schema";
+import { insertContacts, updateContact } from "#app/contacts/contacts.server";
+import { findMatches, matchKeyOf } from "#app/contacts/matching.server";
+import { JobInterrupted, type JobContext } from "#app/jobs/runner.server";
+import { candidateOf } from "./candidate";
+import { recordsOf } from "./detect";
+import { fileOf, finishImport, importForRun, markRunning, recordBatch, type BatchOutcome, type OnDuplicate } from "./imports.server";
+import type { ColumnMapping, SourceRecord } from "./source";
+
+// The import itself, as a background job (docs/decisions/0029): it reads the
+// stored file from the start, skips the records a previous run already took,
+// and takes the rest in batches, each in one transaction with its progress.
+// A run that stops (the process shuts down, crashes, loses its lease) is
+// resumed by the next: no record is imported twice, none is lost.
+
+/** Records per batch: one transaction, two lookups and one multi-row insert each. */
+export const IMPORT_BATCH = 1000;
+
+export type ValidRow = { record: SourceRecord; input: ContactInput };
+export type CheckedRecord = ValidRow | { record: SourceRecord; reason: string };
+
+/** A record through the mapping and the contact form's schema: a contact to write, or why not. */
+export function checkRecord(record: SourceRecord, mapping: ColumnMapping): CheckedRecord {
+  if (record.problem) return { record, reason: record.problem };
+  const { fields } = candidateOf(record, mapping);
+  if (!fields.name) return { record, reason: "The row has no name, company, email or phone." };
+  const parsed = ContactFormSchema.safeParse(fields);
+  if (!parsed.success) return { record, reason: [...new Set(parsed.error.issues.map((issue) => issue.message))].join("; ") };
+  return { record, input: parsed.data };
+}
+
+/** The job's handler: `{ importId }`. */
+export async function runImportJob(payload: unknown, context: JobContext): Promise<void> {
+  const importId = (payload as { importId?: unknown } | null)?.importId;
+  if (typeof importId !== "string") throw new Error(`an import job needs an importId, not ${JSON.stringify(payload)}`);
+  try {
+    await runImport(importId, context);
+  } catch (error) {
+    if (error instanceof JobInterrupted || context.signal.aborted) throw error;
+    // The last attempt: the import ends as failed, its counts exact for what it took.
+    if (context.job.attempts >= context.job.maxAttempts) {
+      await finishImport(importId, { ok: false, error: "The import stopped because of an error on the server. The contacts counted here were imported." });
+    }
+    throw error;
+  }
+}
+
+async function runImport(importId: string, context: JobContext): Promise<void> {
+  const run = await importForRun(importId);
+  if (!run || !["queued", "running"].includes(run.state) || !run.format || !run.encoding) return;
+  await markRunning(importId);
+
+  let bytesRead = 0;
+  const file = (async function* () {
+    for await (const chunk of fileOf(importId)) {
+      bytesRead += chunk.length;
+      yield chunk;
+    }
+  })();
+  let done = run.recordsDone;
+  let seen = 0;
+  let batch: SourceRecord[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const outcome = await writeBatch(run.ownerId, importId, done, batch, run.mapping, run.onDuplicate, bytesRead);
+    done = outcome;
+    batch = [];
+    if (!(await context.heartbeat())) throw new Error("the import's job was taken over by another worker");
+    if (context.stopping.aborted) throw new JobInterrupted();
+  };
+  for await (const record of recordsOf(file, { format: run.format, encoding: run.encoding, delimiter: run.delimiter })) {
+    seen++;
+    if (seen <= run.recordsDone) continue; // taken by an earlier run
+    batch.push(record);
+    if (batch.length >= IMPORT_BATCH) await flush();
+  }
+  await flush();
+  await finishImport(importId, { ok: true });
+}
+
+/**
+ * One batch, in one transaction: the new contacts, the updates, the rejects
+ * and the progress. Returns the records done after it. If another run
+ * recorded this batch first, nothing of it is kept (recordBatch refuses).
+ */
+async function writeBatch(
+  ownerId: string,
+  importId: string,
+  from: number,
+  records: SourceRecord[],
+  mapping: ColumnMapping,
+  onDuplicate: OnDuplicate,
+  bytesDone: number,
+): Promise<number> {
+  const checked = records.map((record) => checkRecord(record, mapping));
+  const valid = checked.filter((row): row is ValidRow => "input" in row);
+  const outcome: BatchOutcome = {
+    recordsDone: from + records.length,
+    bytesDone,
+    created: 0,
+    updated: 0,
+    skipped: 0,
+    rejects: checked.flatMap((row) => ("reason" in row ? [{ record: row.record.number, reason: row.reason, values: row.record.values }] : [])),
+  };
+  await db.transaction().execute(async (trx) => {
+    const existing = await findMatches(ownerId, valid.map((row) => row.input), trx);
+    // In file order: the first row of a contact creates it, a later one with
+    // the same email (or name and phone) is the same contact.
+    const inserts = new Map<string, ContactInput>();
+    const updates = new Map<string, { id: string; version: number; input: ContactInput }>();
+    // Every row counts once: created, updated, skipped (the contact was there, or came earlier in the file) or rejected.
+    for (const { input } of valid) {
+      const key = matchKeyOf(input);
+      const match = existing.get(key);
+      if (match && onDuplicate === "update") {
+        if (updates.has(match.id)) outcome.skipped++; // an earlier row of the file for it: the later one's values
+        updates.set(match.id, { ...match, input });
+      } else if (match) {
+        outcome.skipped++;
+      } else if (inserts.has(key)) {
+        if (onDuplicate === "update") inserts.set(key, input); // the later row's values
+        outcome.skipped++;
+      } else {
+        inserts.set(key, input);
+      }
+    }
+    const now = Date.now();
+    outcome.created = await insertContacts(
+      ownerId,
+      [...inserts.values()].map((input, i) => ({ ...input, createdAt: now + i })),
+      { executor: trx },
+    );
+    for (const { id, version, input } of updates.values()) {
+      const result = await updateContact(ownerId, id, input, version, trx);
+      if (result.ok) outcome.updated++;
+      else outcome.skipped++;
+    }
+    if (!(await recordBatch(trx, importId, from, outcome))) throw new BatchTakenOver();
+  }).catch((error: unknown) => {
+    if (!(error instanceof BatchTakenOver)) throw error;
+  });
+  return outcome.recordsDone;
+}
+
+class BatchTakenOver extends Error {
+  constructor() {
+    super("another run recorded this batch first");
+  }
+}
