@@ -46,7 +46,8 @@ export async function runImportJob(payload: unknown, context: JobContext): Promi
   }
 }
 
-async function runImport(importId: string, context: JobContext): Promise<void> {
+/** One run of an import (the job's body; tests call it with a context of their own and smaller batches). */
+export async function runImport(importId: string, context: JobContext, { batchSize = IMPORT_BATCH }: { batchSize?: number } = {}): Promise<void> {
   const run = await importForRun(importId);
   if (!run || !["queued", "running"].includes(run.state) || !run.format || !run.encoding) return;
   await markRunning(importId);
@@ -73,7 +74,7 @@ async function runImport(importId: string, context: JobContext): Promise<void> {
     seen++;
     if (seen <= run.recordsDone) continue; // taken by an earlier run
     batch.push(record);
-    if (batch.length >= IMPORT_BATCH) await flush();
+    if (batch.length >= batchSize) await flush();
   }
   await flush();
   await finishImport(importId, { ok: true });

@@ -65,6 +65,13 @@ export async function readUploadForm(request: Request, ownerId: string): Promise
   const handler: UploadHandler = async (part) => {
     if (part.name !== FILE_FIELD || part.filename === undefined) return textOf(part.data);
     if (uploadId !== null) throw new UploadRefused(400, "Send one file at a time.");
+    // No file chosen: the browser sends an empty part without a name.
+    if (!part.filename) {
+      for await (const _chunk of part.data); // drained, so the parser goes on
+      return undefined;
+    }
+    // An empty file is an upload too: openUpload says it is empty.
+    uploadId = await createUpload(ownerId, displayName(part.filename));
     let size = 0;
     let seq = 0;
     let buffer = new Uint8Array(CHUNK_BYTES);
@@ -72,8 +79,6 @@ export async function readUploadForm(request: Request, ownerId: string): Promise
     for await (const chunk of part.data) {
       size += chunk.length;
       if (size > MAX_IMPORT_BYTES) throw new UploadRefused(413, "Files to import are limited to 20 MB.");
-      // The upload row exists from the first byte on: an empty file part stores nothing.
-      uploadId ??= await createUpload(ownerId, displayName(part.filename));
       for (let at = 0; at < chunk.length; ) {
         const take = Math.min(CHUNK_BYTES - filled, chunk.length - at);
         buffer.set(chunk.subarray(at, at + take), filled);
@@ -86,8 +91,6 @@ export async function readUploadForm(request: Request, ownerId: string): Promise
         }
       }
     }
-    // No bytes: an empty file ("" — openUpload says so), or no file chosen at all (no field).
-    if (uploadId === null) return part.filename ? "" : undefined;
     if (filled > 0) await appendChunk(uploadId, seq, buffer.subarray(0, filled));
     return uploadId;
   };
