@@ -39,7 +39,7 @@ export const CONTACT_FIELDS = {
     input: "text",
     searchable: true,
     listed: true,
-    exportColumn: "Name",
+    exportColumn: "First Name",
     example: "Ada Lovelace",
   },
   email: {
