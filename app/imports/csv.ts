@@ -597,15 +597,16 @@ export function csvLine(cells: readonly string[]): string {
 /**
  * The name as Google's First Name and Last Name, so that the import puts
  * it back exactly: the parts are joined with one space (candidate.ts), and
- * with neither, the name is the company, else the email. A name that is
- * the company (or, without one, the email) leaves both empty, as Google's
- * own company-only contacts do. Otherwise it is cut at its last space when
- * both halves rejoin to it (single spaces, no CJK, where the family name
- * comes first), else all of it is the first name.
+ * with neither, the name is the company, else the email, else the phone. A
+ * name that is what it would fall back to (a company-only contact's, as
+ * imports make them) leaves both empty, as Google's own company-only
+ * contacts do. Otherwise it is cut at its last space when both halves
+ * rejoin to it (single spaces, no CJK, where the family name comes first),
+ * else all of it is the first name.
  */
-function nameColumns({ name, company, email }: ExportedContact): [string, string] {
+function nameColumns({ name, company, email, phone }: ExportedContact): [string, string] {
   if (!name) return ["", ""];
-  if (name === (company || email)) return ["", ""];
+  if (name === (company || email || phone)) return ["", ""];
   if (!/^\S+(?: \S+)+$/u.test(name) || CJK.test(name)) return [name, ""];
   const cut = name.lastIndexOf(" ");
   return [name.slice(0, cut), name.slice(cut + 1)];
