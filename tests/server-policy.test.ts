@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
 import {
   BODY_LIMIT_BYTES,
+  bodyLimitFor,
   bodyProblem,
   contentSecurityPolicy,
   crossOriginProblem,
   plainPage,
   requestLineProblem,
   securityHeaders,
+  UPLOAD_LIMIT_BYTES,
 } from "#server/policy.js";
 
 // server/policy.js decides from the request line and headers alone, so its
@@ -87,6 +89,21 @@ describe("bodyProblem", () => {
   it("refuses bodies over the limit before anything reads them", () => {
     expect(post({ "content-type": form, "content-length": String(BODY_LIMIT_BYTES) })).toBeNull();
     expect(post({ "content-type": form, "content-length": String(BODY_LIMIT_BYTES + 1) })).toEqual([413, expect.stringMatching(/64 KB/)]);
+  });
+
+  it("lets an import's upload (and only that) carry up to 20 MB", () => {
+    const upload = (path: string, length: number) =>
+      bodyProblem({
+        method: "POST",
+        path,
+        header: headersOf({ "content-type": "multipart/form-data; boundary=x", "content-length": String(length) }),
+      });
+    expect(upload("/contacts/import", 20 * 1024 * 1024)).toBeNull();
+    expect(upload("/contacts/import.data", 20 * 1024 * 1024)).toBeNull();
+    expect(upload("/contacts/import", UPLOAD_LIMIT_BYTES + 1)).toEqual([413, expect.stringMatching(/20 MB/)]);
+    expect(upload("/contacts/new", BODY_LIMIT_BYTES + 1)).toEqual([413, expect.stringMatching(/64 KB/)]);
+    expect(upload("/contacts/import/abc", BODY_LIMIT_BYTES + 1)?.[0]).toBe(413);
+    expect(bodyLimitFor("/contacts/import")).toBe(UPLOAD_LIMIT_BYTES);
   });
 
   it("takes forms only; an empty body may come without a type", () => {

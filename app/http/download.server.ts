@@ -32,3 +32,27 @@ export function download(request: Request, fileName: string, contentType: string
     },
   });
 }
+
+/**
+ * A download route's loader body. A download route has no page, and Remix
+ * answers a data() thrown in one (notFound, requireIdParam) with a bare 500;
+ * it sends a thrown Response as it is. So a refusal becomes a plain-text
+ * Response with its status here; redirects (requireUser) pass untouched.
+ */
+export async function asDownload(run: () => Promise<Response>): Promise<Response> {
+  try {
+    return await run();
+  } catch (error) {
+    if (isDataWithInit(error)) {
+      throw new Response(typeof error.data === "string" ? error.data : "This download is not available.", {
+        status: error.init?.status ?? 500,
+        headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "private, no-store" },
+      });
+    }
+    throw error;
+  }
+}
+
+function isDataWithInit(value: unknown): value is { data: unknown; init: ResponseInit | null } {
+  return typeof value === "object" && value !== null && (value as { type?: unknown }).type === "DataWithResponseInit";
+}

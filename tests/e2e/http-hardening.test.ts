@@ -22,6 +22,7 @@ const unknownId = newId();
 let server: RunningServer;
 let cookie = "";
 let contactId = "";
+let importId = "";
 
 beforeAll(async () => {
   const url = `file:${join(dir, "http.sqlite")}`;
@@ -36,6 +37,16 @@ beforeAll(async () => {
     .join("; ");
   const created = await post("/contacts/new", "name=Ada&email=ada%40example.com");
   contactId = created.headers.get("location")!.split("/").pop()!;
+  // An import with a rejected row, so its page and its rejected rows' download have a real id.
+  const upload = new FormData();
+  upload.set("file", new File(["Name,Email\r\nGrace,grace@example.com\r\nBad,not-an-email\r\n"], "contacts.csv", { type: "text/csv" }));
+  const uploaded = await fetch(`${server.baseURL}/contacts/import`, {
+    method: "POST",
+    body: upload,
+    redirect: "manual",
+    headers: { Cookie: cookie },
+  });
+  importId = uploaded.headers.get("location")!.split("/").pop()!;
 });
 
 afterAll(async () => {
@@ -61,6 +72,7 @@ async function contactName() {
 /** What this file can fill a URL parameter with: its own contact, or (a splat) any path. */
 const REAL_PARAMS: Record<string, () => string> = {
   contactId: () => contactId,
+  importId: () => importId,
   "*": () => `no/such/page-${unknownId}`,
 };
 
