@@ -15,6 +15,15 @@ describe("candidateOf", () => {
     expect(fields).toMatchObject({ name: "Ada", email: "ada@example.com", phone: "+44 1", company: "", notes: "" });
   });
 
+  it("splits ' ::: ' only where Google joins values (emails, phones), and takes the first email that looks like one", () => {
+    const { fields } = candidateOf(
+      record(["Notes ::: with colons", "Co ::: Ltd", "/o=ExchangeLabs/ou=Exchange/cn=Recipients/cn=ada", "ada@example.com"]),
+      ["notes", "company", "email", "email"],
+    );
+    expect(fields).toMatchObject({ notes: "Notes ::: with colons", company: "Co ::: Ltd", email: "ada@example.com" });
+    expect(candidateOf(record(["not an address"]), ["email"]).fields.email).toBe("not an address");
+  });
+
   it("joins the name's parts when no column gives the whole name, in order, and ignores unmapped columns", () => {
     const mapping = ["name:last", "name:first", "name:prefix", "name:middle", "name:suffix", null] as const;
     expect(candidateOf(record(["Hopper", "Grace", "Dr.", "Brewster", "PhD", "ignored"]), [...mapping]).fields.name).toBe(

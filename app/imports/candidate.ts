@@ -6,7 +6,12 @@ import type { ColumnMapping, MappingTarget, SourceRecord } from "./source";
 // address books need (docs/decisions/0029):
 // - several columns may map to one target (Google's "E-mail 1 - Value" and
 //   "E-mail 2 - Value", Outlook's phones): the first non-empty value wins;
-// - Google joins several values in one cell with " ::: ": the first is taken;
+// - Google joins several values in one cell with " ::: " (emails, phones,
+//   labels; never names or notes): the first is taken;
+// - an email column may hold something else first (Outlook's Exchange
+//   contacts carry an X.500 path in "E-mail Address" and the address in
+//   "E-mail 2 Address"): the first value that looks like an address wins,
+//   else the first value (which the schema then rejects with its reason);
 // - the name is the name column, else the name parts joined (prefix, first,
 //   middle, last, suffix), else the company, else the email, else the phone:
 //   as address books display a contact without a name.
@@ -22,9 +27,13 @@ const NAME_PARTS = ["name:prefix", "name:first", "name:middle", "name:last", "na
 const MULTI_VALUE = " ::: ";
 
 /** The first of Google's " ::: "-joined values, trimmed. */
-function firstValue(value: string): string {
-  const at = value.indexOf(MULTI_VALUE);
-  return (at === -1 ? value : value.slice(0, at)).trim();
+/** Where Google joins several values with " ::: ". */
+const MULTI_VALUED: ReadonlySet<MappingTarget> = new Set(["email", "phone"]);
+
+/** The cell's value for `target`: for emails and phones the first of Google's " ::: " values, trimmed. */
+function valueFor(target: MappingTarget, raw: string): string {
+  const at = MULTI_VALUED.has(target) ? raw.indexOf(MULTI_VALUE) : -1;
+  return (at === -1 ? raw : raw.slice(0, at)).trim();
 }
 
 export function candidateOf(record: SourceRecord, mapping: ColumnMapping): Candidate {
@@ -39,8 +48,10 @@ export function candidateOf(record: SourceRecord, mapping: ColumnMapping): Candi
       for (const label of raw.split(MULTI_VALUE).flatMap((part) => part.split(";"))) if (label.trim()) labels.push(label.trim());
       continue;
     }
-    const value = firstValue(raw);
-    if (value && !first.has(target)) first.set(target, value);
+    const value = valueFor(target, raw);
+    if (!value) continue;
+    const kept = first.get(target);
+    if (kept === undefined || (target === "email" && !kept.includes("@") && value.includes("@"))) first.set(target, value);
   }
   const fields = Object.fromEntries(CONTACT_FIELD_NAMES.map((name) => [name, first.get(name) ?? ""])) as Record<ContactFieldName, string>;
   if (!fields.name) {
