@@ -290,7 +290,11 @@ export async function* exportContacts(ownerId: string, { q }: { q?: string | nul
   let cursor: Cursor | null = null;
   for (;;) {
     const scoped = ofOwner(db.selectFrom("contacts").select(ALL_COLUMNS.map((column) => `contacts.${column}` as const)), ownerId, cursor);
-    const rows: Pick<ContactRow, (typeof ALL_COLUMNS)[number]>[] = await inPageOrder(filter ? matching(scoped, filter) : scoped, cursor, EXPORT_BATCH).execute();
+    const rows: Pick<ContactRow, (typeof ALL_COLUMNS)[number]>[] = await inPageOrder(
+      filter ? matching(scoped, filter) : scoped,
+      cursor,
+      EXPORT_BATCH,
+    ).execute();
     if (rows.length) yield rows.map(toContact);
     if (rows.length < EXPORT_BATCH) return;
     const last = rows[rows.length - 1]!;

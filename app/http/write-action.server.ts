@@ -91,7 +91,8 @@ export async function writeAction<Schema extends z.ZodType, Answer extends Respo
     return result;
   } finally {
     // Written, committed and answered: anything else was no write at all.
-    const succeeded = result !== undefined && result === written && result instanceof Response && result.status >= 300 && result.status < 400;
+    const succeeded =
+      result !== undefined && result === written && result instanceof Response && result.status >= 300 && result.status < 400;
     if (!succeeded) await options.discard(form);
   }
 }

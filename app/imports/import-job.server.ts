@@ -40,14 +40,21 @@ export async function runImportJob(payload: unknown, context: JobContext): Promi
     if (error instanceof JobInterrupted || context.signal.aborted) throw error;
     // The last attempt: the import ends as failed, its counts exact for what it took.
     if (context.job.attempts >= context.job.maxAttempts) {
-      await finishImport(importId, { ok: false, error: "The import stopped because of an error on the server. The contacts counted here were imported." });
+      await finishImport(importId, {
+        ok: false,
+        error: "The import stopped because of an error on the server. The contacts counted here were imported.",
+      });
     }
     throw error;
   }
 }
 
 /** One run of an import (the job's body; tests call it with a context of their own and smaller batches). */
-export async function runImport(importId: string, context: JobContext, { batchSize = IMPORT_BATCH }: { batchSize?: number } = {}): Promise<void> {
+export async function runImport(
+  importId: string,
+  context: JobContext,
+  { batchSize = IMPORT_BATCH }: { batchSize?: number } = {},
+): Promise<void> {
   const run = await importForRun(importId);
   if (!run || !["queued", "running"].includes(run.state) || !run.format || !run.encoding) return;
   await markRunning(importId);
@@ -102,45 +109,54 @@ async function writeBatch(
     created: 0,
     updated: 0,
     skipped: 0,
-    rejects: checked.flatMap((row) => ("reason" in row ? [{ record: row.record.number, reason: row.reason, values: row.record.values }] : [])),
+    rejects: checked.flatMap((row) =>
+      "reason" in row ? [{ record: row.record.number, reason: row.reason, values: row.record.values }] : [],
+    ),
   };
-  await db.transaction().execute(async (trx) => {
-    const existing = await findMatches(ownerId, valid.map((row) => row.input), trx);
-    // In file order: the first row of a contact creates it, a later one with
-    // the same email (or name and phone) is the same contact.
-    const inserts = new Map<string, ContactInput>();
-    const updates = new Map<string, { id: string; version: number; input: ContactInput }>();
-    // Every row counts once: created, updated, skipped (the contact was there, or came earlier in the file) or rejected.
-    for (const { input } of valid) {
-      const key = matchKeyOf(input);
-      const match = existing.get(key);
-      if (match && onDuplicate === "update") {
-        if (updates.has(match.id)) outcome.skipped++; // an earlier row of the file for it: the later one's values
-        updates.set(match.id, { ...match, input });
-      } else if (match) {
-        outcome.skipped++;
-      } else if (inserts.has(key)) {
-        if (onDuplicate === "update") inserts.set(key, input); // the later row's values
-        outcome.skipped++;
-      } else {
-        inserts.set(key, input);
+  await db
+    .transaction()
+    .execute(async (trx) => {
+      const existing = await findMatches(
+        ownerId,
+        valid.map((row) => row.input),
+        trx,
+      );
+      // In file order: the first row of a contact creates it, a later one with
+      // the same email (or name and phone) is the same contact.
+      const inserts = new Map<string, ContactInput>();
+      const updates = new Map<string, { id: string; version: number; input: ContactInput }>();
+      // Every row counts once: created, updated, skipped (the contact was there, or came earlier in the file) or rejected.
+      for (const { input } of valid) {
+        const key = matchKeyOf(input);
+        const match = existing.get(key);
+        if (match && onDuplicate === "update") {
+          if (updates.has(match.id)) outcome.skipped++; // an earlier row of the file for it: the later one's values
+          updates.set(match.id, { ...match, input });
+        } else if (match) {
+          outcome.skipped++;
+        } else if (inserts.has(key)) {
+          if (onDuplicate === "update") inserts.set(key, input); // the later row's values
+          outcome.skipped++;
+        } else {
+          inserts.set(key, input);
+        }
       }
-    }
-    const now = Date.now();
-    outcome.created = await insertContacts(
-      ownerId,
-      [...inserts.values()].map((input, i) => ({ ...input, createdAt: now + i })),
-      { executor: trx },
-    );
-    for (const { id, version, input } of updates.values()) {
-      const result = await updateContact(ownerId, id, input, version, trx);
-      if (result.ok) outcome.updated++;
-      else outcome.skipped++;
-    }
-    if (!(await recordBatch(trx, importId, from, outcome))) throw new BatchTakenOver();
-  }).catch((error: unknown) => {
-    if (!(error instanceof BatchTakenOver)) throw error;
-  });
+      const now = Date.now();
+      outcome.created = await insertContacts(
+        ownerId,
+        [...inserts.values()].map((input, i) => ({ ...input, createdAt: now + i })),
+        { executor: trx },
+      );
+      for (const { id, version, input } of updates.values()) {
+        const result = await updateContact(ownerId, id, input, version, trx);
+        if (result.ok) outcome.updated++;
+        else outcome.skipped++;
+      }
+      if (!(await recordBatch(trx, importId, from, outcome))) throw new BatchTakenOver();
+    })
+    .catch((error: unknown) => {
+      if (!(error instanceof BatchTakenOver)) throw error;
+    });
   return outcome.recordsDone;
 }
 

@@ -11,7 +11,12 @@ import { SOURCE_FORMAT_LABELS } from "./source";
 // The parts of an import's page (app/routes/contacts.import.$importId.tsx):
 // the review (mapping, duplicates, preview, start), the progress and the result.
 
-const ENCODING_LABELS: Record<string, string> = { "utf-8": "UTF-8", "utf-16le": "UTF-16 (LE)", "utf-16be": "UTF-16 (BE)", "windows-1252": "Windows-1252" };
+const ENCODING_LABELS: Record<string, string> = {
+  "utf-8": "UTF-8",
+  "utf-16le": "UTF-16 (LE)",
+  "utf-16be": "UTF-16 (BE)",
+  "windows-1252": "Windows-1252",
+};
 const DELIMITER_LABELS: Record<string, string> = { ",": "commas", ";": "semicolons", "\t": "tabs" };
 
 export function ImportFacts({ imported }: { imported: Import }) {
@@ -151,8 +156,8 @@ export function ImportProgress({ imported }: { imported: Import }) {
   return (
     <div className="import-progress" role="status">
       <p>
-        {imported.state === "queued" ? "The import is about to start." : "Importing…"} {imported.recordsDone.toLocaleString("en-US")} rows read
-        so far: {countsText(imported)}. You can close this page: the import goes on.
+        {imported.state === "queued" ? "The import is about to start." : "Importing…"} {imported.recordsDone.toLocaleString("en-US")} rows
+        read so far: {countsText(imported)}. You can close this page: the import goes on.
       </p>
       <progress max={100} value={percent} aria-label="Import progress">
         {percent}%

@@ -115,7 +115,12 @@ export async function appendChunk(importId: string, seq: number, data: Uint8Arra
 }
 
 /** The upload, complete and detected: ready for review. False if it is not (or no longer) an upload of this owner. */
-export async function finishUpload(ownerId: string, id: string, detected: DetectedSource, executor: Kysely<Database> = db): Promise<boolean> {
+export async function finishUpload(
+  ownerId: string,
+  id: string,
+  detected: DetectedSource,
+  executor: Kysely<Database> = db,
+): Promise<boolean> {
   const result = await inTransaction(executor, (trx) =>
     trx
       .updateTable("imports")
@@ -139,8 +144,16 @@ export async function finishUpload(ownerId: string, id: string, detected: Detect
 /** Removes an import and its file and rejects (an upload that was refused, or one that is no longer wanted). */
 export async function discardImport(ownerId: string, id: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom("import_chunks").where("import_id", "=", id).where("import_id", "in", ownedIds(trx, ownerId, id)).execute();
-    await trx.deleteFrom("import_rejects").where("import_id", "=", id).where("import_id", "in", ownedIds(trx, ownerId, id)).execute();
+    await trx
+      .deleteFrom("import_chunks")
+      .where("import_id", "=", id)
+      .where("import_id", "in", ownedIds(trx, ownerId, id))
+      .execute();
+    await trx
+      .deleteFrom("import_rejects")
+      .where("import_id", "=", id)
+      .where("import_id", "in", ownedIds(trx, ownerId, id))
+      .execute();
     await trx.deleteFrom("imports").where("owner_id", "=", ownerId).where("id", "=", id).execute();
   });
 }
@@ -150,9 +163,18 @@ function ownedIds(trx: Transaction<Database>, ownerId: string, id: string) {
 }
 
 /** The import's file, chunk by chunk, in order from chunk `fromSeq`: one query a chunk, so memory stays at one chunk. */
-export async function* fileOf(importId: string, { fromSeq = 0 }: { fromSeq?: number } = {}, executor: Kysely<Database> = db): AsyncGenerator<Uint8Array> {
+export async function* fileOf(
+  importId: string,
+  { fromSeq = 0 }: { fromSeq?: number } = {},
+  executor: Kysely<Database> = db,
+): AsyncGenerator<Uint8Array> {
   for (let seq = fromSeq; ; seq++) {
-    const row = await executor.selectFrom("import_chunks").select("data").where("import_id", "=", importId).where("seq", "=", seq).executeTakeFirst();
+    const row = await executor
+      .selectFrom("import_chunks")
+      .select("data")
+      .where("import_id", "=", importId)
+      .where("seq", "=", seq)
+      .executeTakeFirst();
     if (!row) return;
     yield row.data;
   }
@@ -251,18 +273,33 @@ export async function recordBatch(trx: Transaction<Database>, id: string, from: 
   if (batch.rejects.length) {
     await trx
       .insertInto("import_rejects")
-      .values(batch.rejects.map((reject) => ({ import_id: id, record: reject.record, reason: reject.reason, values: JSON.stringify(reject.values) })))
+      .values(
+        batch.rejects.map((reject) => ({
+          import_id: id,
+          record: reject.record,
+          reason: reject.reason,
+          values: JSON.stringify(reject.values),
+        })),
+      )
       .execute();
   }
   return true;
 }
 
 /** The end of a run: done, or failed with the reason (its counts stay, exact, for what was imported). */
-export async function finishImport(id: string, outcome: { ok: true } | { ok: false; error: string }, executor: Kysely<Database> = db): Promise<void> {
+export async function finishImport(
+  id: string,
+  outcome: { ok: true } | { ok: false; error: string },
+  executor: Kysely<Database> = db,
+): Promise<void> {
   const now = Date.now();
   await executor
     .updateTable("imports")
-    .set(outcome.ok ? { state: "done", finished_at: now, updated_at: now } : { state: "failed", error: outcome.error, finished_at: now, updated_at: now })
+    .set(
+      outcome.ok
+        ? { state: "done", finished_at: now, updated_at: now }
+        : { state: "failed", error: outcome.error, finished_at: now, updated_at: now },
+    )
     .where("id", "=", id)
     .where("state", "in", ["queued", "running"])
     .execute();

@@ -32,7 +32,12 @@ export const RATE_LIMITS = {
   /** contact creates, edits and deletes per user */
   contactWritesPerUser: { name: "contact-writes-user", windowMs: MINUTE, max: 60, message: "You are changing contacts too quickly." },
   /** files uploaded for import per user (each is stored until it is imported or purged) */
-  importUploadsPerUser: { name: "import-uploads-user", windowMs: 60 * MINUTE, max: 30, message: "You have uploaded many files in the last hour." },
+  importUploadsPerUser: {
+    name: "import-uploads-user",
+    windowMs: 60 * MINUTE,
+    max: 30,
+    message: "You have uploaded many files in the last hour.",
+  },
   /** changes on the account page (signing sessions out) per user */
   accountChangesPerUser: { name: "account-changes-user", windowMs: MINUTE, max: 30, message: "You are changing your account too quickly." },
 } as const satisfies Record<string, RateLimit>;

@@ -90,7 +90,10 @@ export default function ContactsPage() {
       </div>
       <p className="transfer">
         <Link to="/contacts/import">Import</Link>
-        {" · "}Export {q ? "these" : "all"} as <a href={exportHref("csv", q)} download>CSV</a>
+        {" · "}Export {q ? "these" : "all"} as{" "}
+        <a href={exportHref("csv", q)} download>
+          CSV
+        </a>
         {" or "}
         <a href={exportHref("vcf", q)} download>
           vCard

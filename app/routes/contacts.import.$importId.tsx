@@ -53,7 +53,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
       }
       const result = await reviewImport(user.id, id, { mapping, onDuplicate, start: intent === "start" }, trx);
       if (!result.ok) notFound(NO_SUCH_IMPORT);
-      const message = result.started ? "Import started." : intent === "start" ? "This import has already been started." : "Preview updated.";
+      const message = result.started
+        ? "Import started."
+        : intent === "start"
+          ? "This import has already been started."
+          : "Preview updated.";
       return redirectWithFlash(request, `/contacts/import/${id}`, message);
     },
   );
