@@ -196,11 +196,12 @@ function decodable(path) {
 }
 
 /**
+ * A refusal's page. It names the app's icon as the app's pages do: without it a browser asks for /favicon.ico, a 404.
  * @param {number} status
  * @param {string} title
  * @param {string} message
  */
 export function plainPage(status, title, message) {
   const escape = (/** @type {string} */ s) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${status} ${escape(title)} · Cardfile</title></head><body><main><h1>${escape(title)}</h1><p>${escape(message)}</p><p><a href="/contacts">Back to Cardfile</a></p></main></body></html>`;
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="/favicon.svg" type="image/svg+xml"><title>${status} ${escape(title)} · Cardfile</title></head><body><main><h1>${escape(title)}</h1><p>${escape(message)}</p><p><a href="/contacts">Back to Cardfile</a></p></main></body></html>`;
 }

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { db } from "#app/db.server";
 import { ContactFormSchema, type ContactInput } from "#app/contacts/contact-schema";
 import { insertContacts, updateContact } from "#app/contacts/contacts.server";
@@ -16,6 +17,8 @@ import type { ColumnMapping, SourceRecord } from "./source";
 
 /** Records per batch: one transaction, two lookups and one multi-row insert each. */
 export const IMPORT_BATCH = 1000;
+/** Records read between two turns of the event loop (see runImport): a few milliseconds of work. */
+const RECORDS_PER_TURN = 100;
 
 export type ValidRow = { record: SourceRecord; input: ContactInput };
 export type CheckedRecord = ValidRow | { record: SourceRecord; reason: string };
@@ -79,6 +82,13 @@ export async function runImport(
   };
   for await (const record of recordsOf(file, { format: run.format, encoding: run.encoding, delimiter: run.delimiter })) {
     seen++;
+    // Underneath its promises every step is synchronous (better-sqlite3, the
+    // parsers): without a turn of the event loop now and then, an import would
+    // hold up the process's requests, timers and signals (SIGTERM) to its end.
+    if (seen % RECORDS_PER_TURN === 0) {
+      await nextTurn();
+      if (context.stopping.aborted) throw new JobInterrupted();
+    }
     if (seen <= run.recordsDone) continue; // taken by an earlier run
     batch.push(record);
     if (batch.length >= batchSize) await flush();

@@ -4,6 +4,10 @@ import type { MappingTarget } from "./source";
 
 // The import pages' forms (docs/decisions/0029), one schema each.
 
+/** The largest file an import takes: the server refuses a bigger one (upload.server.ts, and server/policy.js before reading it). */
+export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
+export const FILE_TOO_BIG = "Files to import are limited to 20 MB.";
+
 /** The upload: one file. (readUploadForm puts the stored upload's id in its place.) */
 export const ImportUploadSchema = z.object({
   file: z.string({ error: "Choose the CSV or vCard file your address book exported." }),

@@ -5,6 +5,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "#db/schema";
 import { detectSource } from "./detect";
 import { appendChunk, createUpload, discardImport, fileOf, finishUpload } from "./imports.server";
+import { FILE_TOO_BIG, MAX_IMPORT_BYTES } from "./import-schema";
 
 // An import's upload, read as it arrives (docs/decisions/0029): the file is
 // written to the database in chunks as the request body streams in, so the
@@ -12,7 +13,6 @@ import { appendChunk, createUpload, discardImport, fileOf, finishUpload } from "
 // refused early by the server's policy (Content-Length over 20 MB: 413) and
 // again here while reading, for a body that says less than it sends.
 
-export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 const CHUNK_BYTES = 256 * 1024;
 /** A form field that is not the file (the submission key): a few bytes. */
 const MAX_FIELD_BYTES = 4 * 1024;
@@ -78,8 +78,8 @@ export async function readUploadForm(request: Request, ownerId: string): Promise
     let filled = 0;
     for await (const chunk of part.data) {
       size += chunk.length;
-      if (size > MAX_IMPORT_BYTES) throw new UploadRefused(413, "Files to import are limited to 20 MB.");
-      for (let at = 0; at < chunk.length; ) {
+      if (size > MAX_IMPORT_BYTES) throw new UploadRefused(413, FILE_TOO_BIG);
+      for (let at = 0; at < chunk.length;) {
         const take = Math.min(CHUNK_BYTES - filled, chunk.length - at);
         buffer.set(chunk.subarray(at, at + take), filled);
         filled += take;
@@ -121,7 +121,8 @@ export async function openUpload(ownerId: string, uploadId: string, trx: Kysely<
   if (!uploadId) return { ok: false, problem: "The file is empty. Choose the file your address book exported." };
   const detected = detectSource(await headOf(uploadId, trx));
   if ("problem" in detected) return { ok: false, problem: detected.problem };
-  if (!(await finishUpload(ownerId, uploadId, detected, trx))) return { ok: false, problem: "The upload could not be found. Please send the file again." };
+  if (!(await finishUpload(ownerId, uploadId, detected, trx)))
+    return { ok: false, problem: "The upload could not be found. Please send the file again." };
   return { ok: true };
 }
 

@@ -1,12 +1,13 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { useState } from "react";
 import { requireUser } from "#app/auth/session.server";
 import { formatDate } from "#app/client/format";
 import { clientWriteAction, revalidateUnlessLost, useWriteResult } from "#app/client/network";
 import { GeneralErrorBoundary } from "#app/components/error-page";
 import { SubmitButton } from "#app/components/submit-button";
 import { WriteForm } from "#app/components/write-form";
-import { ImportUploadSchema } from "#app/imports/import-schema";
+import { FILE_TOO_BIG, ImportUploadSchema, MAX_IMPORT_BYTES } from "#app/imports/import-schema";
 import { listImports } from "#app/imports/imports.server";
 import { importStateLabel } from "#app/imports/import-status";
 import { discardUpload, openUpload, readUploadForm } from "#app/imports/upload.server";
@@ -52,7 +53,11 @@ export const meta: MetaFunction = () => [{ title: "Import contacts · Cardfile" 
 export default function ImportPage() {
   const { submissionKey, imports } = useLoaderData<typeof loader>();
   const { result, networkFailure } = useWriteResult<typeof action>();
-  const fileError = result && "error" in result ? (result.error?.file?.[0] ?? result.error?.[""]?.[0]) : undefined;
+  // With JavaScript, a file over the limit is refused here: the server's 413 (sent before it reads the
+  // body, server/policy.js) is a plain page, which a data request cannot show.
+  const [tooBig, setTooBig] = useState(false);
+  const serverError = result && "error" in result ? (result.error?.file?.[0] ?? result.error?.[""]?.[0]) : undefined;
+  const fileError = tooBig ? FILE_TOO_BIG : serverError;
   return (
     <section className="narrow" aria-labelledby="import-title">
       <p className="back">
@@ -64,7 +69,15 @@ export default function ImportPage() {
         file (.vcf, from iPhone, Android, macOS and others), up to 20 MB. You will see how its columns map to Cardfile&apos;s fields before
         anything is imported.
       </p>
-      <WriteForm submissionKey={submissionKey} problem={networkFailure} encType="multipart/form-data" className="stack">
+      <WriteForm
+        submissionKey={submissionKey}
+        problem={networkFailure}
+        encType="multipart/form-data"
+        className="stack"
+        onSubmit={(event) => {
+          if (tooBig) event.preventDefault();
+        }}
+      >
         <div className="field">
           <label htmlFor="file">File to import</label>{" "}
           <input
@@ -75,6 +88,7 @@ export default function ImportPage() {
             accept=".csv,.vcf,.vcard,.txt,text/csv,text/vcard,text/x-vcard,text/plain"
             aria-invalid={fileError ? true : undefined}
             aria-describedby={fileError ? "file-error" : undefined}
+            onChange={(event) => setTooBig((event.currentTarget.files?.[0]?.size ?? 0) > MAX_IMPORT_BYTES)}
           />
           <div id="file-error" className="field-error" aria-live="polite">
             {fileError ?? null}
