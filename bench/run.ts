@@ -7,7 +7,9 @@ import path from "node:path";
 import {
   ACCOUNT,
   allowContactWrites,
+  createImportAccount,
   deleteCreatedContacts,
+  deleteImportAccounts,
   endSession,
   fixturesOf,
   insertSession,
@@ -34,8 +36,9 @@ import {
 } from "./lib/load";
 import { isCompleteRun, LATENCY_CONNECTIONS, parseOptions, THROUGHPUT_CONNECTIONS, USAGE, type BenchOptions } from "./lib/options";
 import { installCleanup, sampleRss, type Server } from "./lib/processes";
-import { judgeTargets, machine, markdown, svgChart, textTable, type Results, type ScenarioResult } from "./lib/report";
+import { judgeTargets, machine, markdown, svgChart, textTable, transferText, type Results, type ScenarioResult } from "./lib/report";
 import { buildCardfile, preparePeer, startSystem, type CardfileBuild } from "./lib/systems";
+import { importFile, measureExports, measureImport, timeSeed, type ExportMeasure, type ImportMeasure } from "./lib/transfers";
 
 const PEER_DB_CLIENT =
   "better-sqlite3 and pg directly (Prisma's CLI fetches its schema engine from binaries.prisma.sh, which is not reachable here; only the npm registry is)";
@@ -146,10 +149,15 @@ async function main(argv: string[]): Promise<number> {
   let deepPages = 0;
   let clientJsInfo: { gzipBytes: number; files: string[] } | null = null;
   let peerClientJs: number | null = null;
+  const imports: ImportMeasure[] = [];
+  const exports: ExportMeasure[] = [];
+  // Cardfile's alone: the others have no import or export.
+  const transfers = options.systems.includes("cardfile") ? options.scenarios.filter((s) => s === "import" || s === "export") : [];
+  const loadScenarios = options.scenarios.filter((s) => s !== "import" && s !== "export");
 
   try {
     if (options.systems.includes("cardfile")) cardfile = await buildCardfile(log);
-    const total = options.dbs.length * options.systems.length * options.scenarios.length;
+    const total = options.dbs.length * (options.systems.length * loadScenarios.length + transfers.length);
     let step = 0;
 
     for (const db of options.dbs) {
@@ -163,7 +171,7 @@ async function main(argv: string[]): Promise<number> {
         /** The contacts Cardfile's page listed, by scenario: what the others must list too. */
         const cardfilePages = new Map<string, string[]>();
 
-        for (const system of options.systems) {
+        for (const system of loadScenarios.length ? options.systems : []) {
           progress.update(`[${step}/${total}] ${system} · ${db}: starting`);
           const server = await startSystem(system, dataset, cardfile);
           try {
@@ -248,6 +256,54 @@ async function main(argv: string[]): Promise<number> {
             await deleteCreatedContacts(dataset);
           }
         }
+
+        // The import and the exports, each on a Cardfile started for it: its
+        // memory is then theirs, not what the load scenarios left behind.
+        for (const transfer of transfers) {
+          step++;
+          const where = `cardfile · ${db} · ${transfer}`;
+          const say = (phase: string) => progress.update(`[${step}/${total}] ${where}: ${phase}`);
+          let server: Server | null = null;
+          try {
+            if (transfer === "import") {
+              const { file } = importFile(dataset.dir, options.importRows);
+              say(`timing db:seed of ${options.importRows.toLocaleString("en-US")} contacts into a scratch database`);
+              const seed = await timeSeed(dataset, options.postgresUrl, options.importRows);
+              say("starting");
+              server = await startSystem("cardfile", dataset, cardfile);
+              const account = await createImportAccount(dataset.client);
+              const accountToken = await insertSession({ ...dataset, userId: account.userId });
+              const measured = await measureImport({ server, dataset, token: accountToken, file, rows: options.importRows, seed, say });
+              imports.push(measured);
+              log(
+                `${where}: ${measured.rows.toLocaleString("en-US")} rows in ${measured.seconds} s, ${measured.rows_per_second} rows/s ` +
+                  `(db:seed ${seed.rows_per_second} rows/s: ${measured.vs_seed} ×), RSS ${measured.rss_mb.toFixed(0)} MB`,
+              );
+            } else {
+              say("starting");
+              server = await startSystem("cardfile", dataset, cardfile);
+              token ??= await logIn(server);
+              const measured = await measureExports({ server, dataset, token, seconds: options.latencySeconds, say });
+              exports.push(...measured);
+              for (const e of measured) {
+                log(
+                  `${where}: .${e.format} ${e.seconds} s, RSS ${e.rss_mb.toFixed(0)} MB; list p95 ${e.list_idle_p95_ms} ms idle, ` +
+                    `${e.list_during_p95_ms} ms during (${e.list_p95_ratio} ×)`,
+                );
+              }
+            }
+          } catch (error) {
+            const problem = error instanceof Error ? error.message : String(error);
+            failures.push(`${where}: ${problem}`);
+            log(`FAILED ${where}: ${problem}${server ? `\n--- ${server.name} output ---\n${server.output().slice(-3000)}` : ""}`);
+          } finally {
+            await server?.stop();
+            if (transfer === "import") {
+              say("removing the import's account");
+              await deleteImportAccounts(dataset.client);
+            }
+          }
+        }
       } finally {
         if (token) await endSession(dataset, token);
         await dataset.client.close();
@@ -272,7 +328,9 @@ async function main(argv: string[]): Promise<number> {
     peer_db_client: PEER_DB_CLIENT,
     terms: { common: options.terms.common, rare: rareTerms, short: options.terms.short },
     list_deep_pages: deepPages,
-    targets: judgeTargets(results, clientJsInfo?.gzipBytes ?? null),
+    imports,
+    exports,
+    targets: judgeTargets(results, clientJsInfo?.gzipBytes ?? null, { imports, exports }),
     failures,
   };
 
@@ -289,10 +347,11 @@ async function main(argv: string[]): Promise<number> {
 
   progress.note("");
   process.stdout.write(textTable(results));
+  process.stdout.write(transferText(output));
   const missed = output.targets.filter((t) => t.met === false);
   const elapsed = Date.now() - startedAt;
   console.log(
-    `\n${results.length} scenarios in ${duration(elapsed - oneTimeMs)}` +
+    `\n${results.length} scenarios${imports.length + exports.length ? `, ${imports.length} imports and ${exports.length} exports,` : ""} in ${duration(elapsed - oneTimeMs)}` +
       (oneTimeMs > 1000 ? ` (plus ${duration(oneTimeMs)} installing and building the peer)` : "") +
       `; targets: ${output.targets.filter((t) => t.met).length} met, ${missed.length} missed` +
       (options.contacts === 1_000_000 ? "" : ` (they are set for 1,000,000 contacts)`) +

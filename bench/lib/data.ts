@@ -32,7 +32,7 @@ export interface DbClient {
   close(): Promise<void>;
 }
 
-function sqliteClient(file: string): DbClient {
+export function sqliteClient(file: string): DbClient {
   const sqlite = new Database(file);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("busy_timeout = 5000");
@@ -50,7 +50,7 @@ function sqliteClient(file: string): DbClient {
   };
 }
 
-async function postgresClient(url: string): Promise<DbClient> {
+export async function postgresClient(url: string): Promise<DbClient> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 });
   await client.connect();
   const numbered = (sql: string) => {
@@ -70,7 +70,7 @@ async function postgresClient(url: string): Promise<DbClient> {
 }
 
 /** The Postgres URL of database `name` on the server of `serverUrl`. */
-function withDatabase(serverUrl: string, name: string): string {
+export function withDatabase(serverUrl: string, name: string): string {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return url.toString();
@@ -89,6 +89,8 @@ export async function postgresProblem(serverUrl: string): Promise<string | null>
 
 export interface Dataset {
   db: Db;
+  /** the folder of its files (bench/.data, or a smoke run's temporary one): scratch files of the run go there too */
+  dir: string;
   /** removes a smoke run's scratch data (its temp folder, its Postgres database); nothing for a kept dataset */
   dispose(): Promise<void>;
   /** DATABASE_URL for the servers */
@@ -139,7 +141,7 @@ function writeMarker(file: string, contacts: number, generator: string, seededAt
   writeFileSync(file, JSON.stringify(marker, null, 2) + "\n");
 }
 
-function tsx(script: string, args: string[], databaseUrl: string, quiet: boolean) {
+export function tsx(script: string, args: string[], databaseUrl: string, quiet: boolean) {
   // Only what the command needs: not the bench's own NODE_ENV or a test's SCRYPT_LOG_N.
   return runCommand(process.execPath, [tsxCli, script, ...args], {
     cwd: root,
@@ -210,12 +212,13 @@ export async function prepareDataset(db: Db, options: BenchOptions, log: (line: 
       const client = await open();
       const userId = await accountId(client);
       if (userId) {
-        // A run that died mid-way may have left its created contacts behind.
+        // A run that died mid-way may have left its created contacts, or an import's account, behind.
         await deleteCreatedContacts({ client, userId });
+        await deleteImportAccounts(client);
         if ((await liveContacts(client, userId)) === n) {
           writeMarker(markerFile, n, generator, marker?.seededAt);
           log(`${db}: reusing ${n.toLocaleString("en-US")} contacts (${db === "sqlite" ? path.relative(root, sqliteFile) : pgName})`);
-          return { db, url, client, userId, contacts: n, dispose };
+          return { db, dir, url, client, userId, contacts: n, dispose };
         }
       }
       await client.close();
@@ -246,7 +249,7 @@ export async function prepareDataset(db: Db, options: BenchOptions, log: (line: 
     }
     if (db === "postgres") await client.run("analyze");
     writeMarker(markerFile, n, generator);
-    return { db, url, client, userId, contacts: n, dispose };
+    return { db, dir, url, client, userId, contacts: n, dispose };
   } catch (error) {
     await dispose().catch(() => {});
     throw error;
@@ -344,4 +347,52 @@ export async function deleteCreatedContacts({ client, userId }: Pick<Dataset, "c
     "delete from contacts where owner_id = ? and deleted_at is null and email_key >= ? and email_key < ? and email_key like ?",
     [userId, CREATED_EMAIL_PREFIX, CREATED_EMAIL_PREFIX.slice(0, -1) + ".", `%@${CREATED_EMAIL_DOMAIN}`],
   );
+}
+
+/** The accounts the import scenario makes have addresses like import-…@bench.invalid, and are removed after it. */
+const IMPORT_ACCOUNT_PREFIX = "import-";
+
+/**
+ * A new, empty account for the import scenario, made directly in the table
+ * with a password hash no password matches (it is used through a session
+ * only, see insertSession): signing up through the form would run into the
+ * sign-up rate limit (10 an hour from one address) after a few runs.
+ */
+export async function createImportAccount(client: DbClient): Promise<{ userId: string; email: string }> {
+  const userId = randomBytes(16).toString("base64url");
+  const email = `${IMPORT_ACCOUNT_PREFIX}${randomBytes(6).toString("hex")}@${CREATED_EMAIL_DOMAIN}`;
+  await client.run("insert into users (id, email, email_key, password_hash, created_at) values (?, ?, ?, ?, ?)", [
+    userId,
+    email,
+    email,
+    "!no-password",
+    Date.now(),
+  ]);
+  return { userId, email };
+}
+
+/**
+ * Removes the import scenario's accounts with everything they hold (the
+ * imported contacts, the import, its file, its job, the sessions), so the
+ * dataset holds what it held before. In batches: on SQLite each deleted
+ * contact also leaves the search index, through a trigger.
+ */
+export async function deleteImportAccounts(client: DbClient): Promise<number> {
+  const accounts = await client.all<{ id: string }>("select id from users where email_key like ?", [
+    `${IMPORT_ACCOUNT_PREFIX}%@${CREATED_EMAIL_DOMAIN}`,
+  ]);
+  for (const { id } of accounts) {
+    const imports = await client.all<{ id: string }>("select id from imports where owner_id = ?", [id]);
+    for (const imported of imports) {
+      await client.run("delete from import_chunks where import_id = ?", [imported.id]);
+      await client.run("delete from import_rejects where import_id = ?", [imported.id]);
+      await client.run("delete from jobs where unique_key = ?", [`import:${imported.id}`]);
+      await client.run("delete from imports where id = ?", [imported.id]);
+    }
+    while ((await client.run("delete from contacts where id in (select id from contacts where owner_id = ? limit 10000)", [id])) > 0);
+    await client.run("delete from submissions where user_id = ?", [id]);
+    await client.run("delete from sessions where user_id = ?", [id]);
+    await client.run("delete from users where id = ?", [id]);
+  }
+  return accounts.length;
 }

@@ -2,7 +2,7 @@ import autocannon from "autocannon";
 import { randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { CREATED_EMAIL_DOMAIN, CREATED_EMAIL_PREFIX, PAGE_SIZE, type Fixtures } from "./data";
-import type { BenchOptions, ScenarioName, System } from "./options";
+import type { BenchOptions, LoadScenarioName, System } from "./options";
 
 // One scenario = one kind of request, sent the same way to every system:
 // checked once for the right content, then a warm-up, a latency run and a
@@ -24,7 +24,7 @@ export interface Target {
 }
 
 export interface Scenario {
-  name: ScenarioName;
+  name: LoadScenarioName;
   method: "GET" | "POST";
   path: string;
   expectStatus: number;
@@ -83,7 +83,7 @@ function rows(expect: (n: number) => boolean, what: string) {
 export function scenariosFor(target: Target, fixtures: Fixtures, options: BenchOptions, firstPage: string[]): Scenario[] {
   const search = (q: string) => `/contacts?${new URLSearchParams({ q })}`;
   const all: Scenario[] = [
-    { name: "list", method: "GET", path: "/contacts", expectStatus: 200, check: rows((n) => n === PAGE_SIZE, `${PAGE_SIZE}`) },
+    listScenario(),
     {
       name: "list-deep",
       method: "GET",
@@ -146,6 +146,11 @@ export function scenariosFor(target: Target, fixtures: Fixtures, options: BenchO
   return all.filter((s) => options.scenarios.includes(s.name));
 }
 
+/** The list scenario alone (the exports measure its latency while they run). */
+export function listScenario(): Scenario {
+  return { name: "list", method: "GET", path: "/contacts", expectStatus: 200, check: rows((n) => n === PAGE_SIZE, `${PAGE_SIZE}`) };
+}
+
 function headersFor(target: Target, extra: Record<string, string> = {}): Record<string, string> {
   return { Cookie: `${SESSION_COOKIE}=${target.token}`, "User-Agent": USER_AGENT, ...extra };
 }
@@ -182,7 +187,7 @@ export async function checkScenario(target: Target, scenario: Scenario): Promise
  * (a plain substring over name, email and company): the same pages except
  * for a short term, which Cardfile matches at word starts only.
  */
-export function sameContactsAsCardfile(system: System, scenario: ScenarioName): boolean {
+export function sameContactsAsCardfile(system: System, scenario: LoadScenarioName): boolean {
   if (scenario === "create" || scenario === "detail") return false;
   return system === "baseline" || scenario !== "search-short";
 }
@@ -227,8 +232,17 @@ export function mergeRuns(run: RunStats, more: RunStats): RunStats {
   };
 }
 
-/** One autocannon run of `scenario` against `target`. */
-export function cannon(target: Target, scenario: Scenario, connections: number, seconds: number): Promise<RunStats> {
+/**
+ * One autocannon run of `scenario` against `target`: for `seconds`, or, with
+ * `until`, until that promise settles (`seconds` is then only a bound).
+ */
+export function cannon(
+  target: Target,
+  scenario: Scenario,
+  connections: number,
+  seconds: number,
+  until?: Promise<unknown>,
+): Promise<RunStats> {
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
   const request: autocannon.Request = { method: scenario.method, path: scenario.path };
@@ -247,6 +261,8 @@ export function cannon(target: Target, scenario: Scenario, connections: number, 
         connections,
         duration: seconds,
         timeout: 10,
+        // autocannon looks at a stop once a sample: sooner than each second when `until` ends the run.
+        ...(until ? { sampleInt: 100 } : {}),
         headers: headersFor(target, scenario.body ? { Origin: target.baseURL } : {}),
         requests: [request],
       },
@@ -265,6 +281,8 @@ export function cannon(target: Target, scenario: Scenario, connections: number, 
         });
       },
     );
+    const stop = () => instance.stop();
+    until?.then(stop, stop);
     instance.on("response", (_client, statusCode, _bytes, responseTime) => {
       statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1);
       // Only successful responses are timed: an error page's time is no latency of this scenario.

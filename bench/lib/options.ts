@@ -4,10 +4,16 @@ import { parseArgs } from "node:util";
 
 export const SYSTEMS = ["cardfile", "baseline", "peer"] as const;
 export const DBS = ["sqlite", "postgres"] as const;
-export const SCENARIOS = ["list", "list-deep", "search", "search-rare", "search-short", "detail", "create"] as const;
+/** Requests under load, the same for every system. */
+export const LOAD_SCENARIOS = ["list", "list-deep", "search", "search-rare", "search-short", "detail", "create"] as const;
+/** Cardfile's imports and exports (the others have none): one long request or job each, timed whole. */
+export const TRANSFER_SCENARIOS = ["import", "export"] as const;
+export const SCENARIOS = [...LOAD_SCENARIOS, ...TRANSFER_SCENARIOS] as const;
 
 export type System = (typeof SYSTEMS)[number];
 export type Db = (typeof DBS)[number];
+export type LoadScenarioName = (typeof LOAD_SCENARIOS)[number];
+export type TransferScenarioName = (typeof TRANSFER_SCENARIOS)[number];
 export type ScenarioName = (typeof SCENARIOS)[number];
 export type Mode = "full" | "quick" | "smoke";
 
@@ -21,6 +27,8 @@ export interface BenchOptions {
   systems: System[];
   dbs: Db[];
   scenarios: ScenarioName[];
+  /** rows of the Google Contacts CSV the import scenario uploads; db:seed is timed for as many */
+  importRows: number;
   /** where results go; null: latest.* in bench/results for a complete run, else a temporary folder */
   outDir: string | null;
   /** a missed target fails the run too (exit 1), not only errors */
@@ -35,13 +43,23 @@ export interface BenchOptions {
 export const LATENCY_CONNECTIONS = 1;
 export const THROUGHPUT_CONNECTIONS = 16;
 
-const MODES: Record<Mode, Pick<BenchOptions, "contacts" | "warmupSeconds" | "latencySeconds" | "throughputSeconds" | "systems">> = {
+const MODES: Record<
+  Mode,
+  Pick<BenchOptions, "contacts" | "warmupSeconds" | "latencySeconds" | "throughputSeconds" | "systems" | "importRows">
+> = {
   // The numbers the targets are set for.
-  full: { contacts: 1_000_000, warmupSeconds: 3, latencySeconds: 10, throughputSeconds: 10, systems: [...SYSTEMS] },
-  // 42 measured scenarios (3 systems × 2 databases × 7) in under 5 minutes.
-  quick: { contacts: 100_000, warmupSeconds: 0.5, latencySeconds: 1, throughputSeconds: 1, systems: [...SYSTEMS] },
+  full: { contacts: 1_000_000, warmupSeconds: 3, latencySeconds: 10, throughputSeconds: 10, systems: [...SYSTEMS], importRows: 100_000 },
+  // 42 measured scenarios (3 systems × 2 databases × 7), and the import and exports, in about 5 minutes.
+  quick: { contacts: 100_000, warmupSeconds: 0.5, latencySeconds: 1, throughputSeconds: 1, systems: [...SYSTEMS], importRows: 100_000 },
   // Proves that every scenario runs, not how fast: for the test suite.
-  smoke: { contacts: 2_000, warmupSeconds: 0.3, latencySeconds: 1, throughputSeconds: 1, systems: ["cardfile", "baseline"] },
+  smoke: {
+    contacts: 2_000,
+    warmupSeconds: 0.3,
+    latencySeconds: 1,
+    throughputSeconds: 1,
+    systems: ["cardfile", "baseline"],
+    importRows: 2_000,
+  },
 };
 
 export const USAGE = `Usage: npm run bench [-- options]
@@ -49,17 +67,22 @@ export const USAGE = `Usage: npm run bench [-- options]
 Seeds one account (bench/.data/, reused while it holds the right number of
 contacts), starts each system on its own port, one at a time, and drives each
 scenario with autocannon: a warm-up, a latency run with ${LATENCY_CONNECTIONS} connection and a
-throughput run with ${THROUGHPUT_CONNECTIONS}. Writes bench/results/latest.{json,md,svg}.
+throughput run with ${THROUGHPUT_CONNECTIONS}. Then, for Cardfile alone, on a freshly started
+server: the import of a Google Contacts CSV into a new account (timed against
+db:seed of as many rows), and the downloads of /contacts/export.csv and .vcf
+(with the list's latency while one runs). Writes bench/results/latest.{json,md,svg}.
 
   --quick             100,000 contacts, short runs (under 5 minutes, the peer's
                       install included)
-  --smoke             2,000 contacts, 1-second runs, cardfile and baseline only;
-                      results go to a temporary folder (or --out)
+  --smoke             2,000 contacts (and a 2,000-row import), 1-second runs,
+                      cardfile and baseline only; results go to a temporary
+                      folder (or --out)
   (neither)           the full run: 1,000,000 contacts, 10-second runs
   --contacts N        override the number of contacts
   --systems a,b       of ${SYSTEMS.join(", ")}
   --db a,b            of ${DBS.join(", ")}
   --scenarios a,b     of ${SCENARIOS.join(", ")}
+  --import-rows N     rows of the imported CSV (default 100,000; smoke 2,000)
   --seconds W,L,T     warm-up, latency and throughput seconds of each scenario
   --out DIR           write the results there (a partial selection never overwrites latest.*)
   --strict            a missed target fails the run (exit 1), not only an error
@@ -100,6 +123,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         systems: { type: "string" },
         db: { type: "string" },
         scenarios: { type: "string" },
+        "import-rows": { type: "string" },
         seconds: { type: "string" },
         out: { type: "string" },
         strict: { type: "boolean" },
@@ -121,6 +145,13 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     contacts = Number(values.contacts.replace(/[_,]/g, ""));
     if (!Number.isSafeInteger(contacts) || contacts < 200 || contacts > 10_000_000) {
       return { kind: "error", message: `--contacts must be a whole number from 200 to 10,000,000, not "${values.contacts}"` };
+    }
+  }
+  let importRows = defaults.importRows;
+  if (values["import-rows"] !== undefined) {
+    importRows = Number(values["import-rows"].replace(/[_,]/g, ""));
+    if (!Number.isSafeInteger(importRows) || importRows < 100 || importRows > 1_000_000) {
+      return { kind: "error", message: `--import-rows must be a whole number from 100 to 1,000,000, not "${values["import-rows"]}"` };
     }
   }
   let seconds = [defaults.warmupSeconds, defaults.latencySeconds, defaults.throughputSeconds];
@@ -152,6 +183,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
       systems,
       dbs,
       scenarios,
+      importRows,
       outDir: values.out ?? null,
       strict: values.strict ?? false,
       postgresUrl: env.BENCH_POSTGRES_URL || env.TEST_POSTGRES_URL || "postgres://postgres@127.0.0.1:5432/postgres",

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { judgeTargets, markdown, type Results, type ScenarioResult } from "./report";
+import type { ExportMeasure, ImportMeasure } from "./transfers";
 
 const result = (
   system: ScenarioResult["system"],
@@ -67,5 +68,64 @@ describe("the results table", () => {
     expect(md).toContain("| peer | sqlite | search-rare | 0 (160 timed out) |");
     expect(md).toMatch(/Timed out: requests without an answer after 10 s/);
     expect(markdown(results([result("cardfile", "list", 500)]))).not.toContain("timed out");
+  });
+});
+
+describe("the import and export tables", () => {
+  const imported: ImportMeasure = {
+    db: "sqlite",
+    rows: 100_000,
+    file_bytes: 12_000_000,
+    format: "google-csv",
+    upload_seconds: 0.3,
+    seconds: 9,
+    rows_per_second: 11_111,
+    seed: { rows: 100_000, rows_per_second: 27_000, seconds: 3.7, command_seconds: 5 },
+    vs_seed: 0.41,
+    rss_mb: 184,
+    rss_before_mb: 99,
+    created: 100_000,
+    skipped: 0,
+    rejected: 0,
+  };
+  const exported = (format: "csv" | "vcf", more: Partial<ExportMeasure> = {}): ExportMeasure => ({
+    db: "postgres",
+    format,
+    contacts: 1_000_000,
+    seconds: 12.5,
+    wire_bytes: 36_000_000,
+    bytes: 120_000_000,
+    encoding: "br",
+    rss_mb: 150,
+    list_idle_p95_ms: 6,
+    list_idle_samples: 1000,
+    list_during_p95_ms: 9,
+    list_during_samples: 900,
+    list_p95_ratio: 1.5,
+    seconds_with_list: 14,
+    downloads_with_list: 1,
+    rss_with_list_mb: 170,
+    ...more,
+  });
+
+  it("judges the import against db:seed and the exports against their limits", () => {
+    const targets = judgeTargets([], null, {
+      imports: [imported],
+      exports: [exported("csv"), exported("vcf", { seconds: 31, list_p95_ratio: 2.5 })],
+    });
+    expect(targets.find((t) => t.target === "import rows/s ÷ db:seed's")).toMatchObject({ db: "sqlite", measured: 0.41, met: false });
+    expect(targets.find((t) => t.target === "server RSS during the import")).toMatchObject({ measured: 184, limit: 250, met: true });
+    expect(targets.find((t) => t.target === "export.csv download")).toMatchObject({ db: "postgres", measured: 12.5, met: true });
+    expect(targets.find((t) => t.target === "export.vcf download")).toMatchObject({ measured: 31, met: false });
+    expect(targets.find((t) => t.target === "list p95 during export.vcf ÷ idle")).toMatchObject({ measured: 2.5, limit: 2, met: false });
+  });
+
+  it("shows them in the markdown, and nothing of them in a run without them", () => {
+    const transfers = { imports: [imported], exports: [exported("vcf")] };
+    const md = markdown({ ...results([]), ...transfers, targets: judgeTargets([], null, transfers) });
+    expect(md).toContain("| sqlite | 0.30 | 9.00 | 11,111 | 27,000 | 0.41 | 184 | 100,000 | 0 |");
+    expect(md).toContain("| postgres | export.vcf | 12.50 | 120.0 (36.0 br) | 150 | 6.00 | 9.00 | 1.50 | 14.00 |");
+    expect(md).toContain("| import rows/s ÷ db:seed's | sqlite | 0.41 × | ≥ 0.5 × | **missed** |");
+    expect(markdown(results([]))).not.toMatch(/Import \(Cardfile\)|Export \(Cardfile\)/);
   });
 });

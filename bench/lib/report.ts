@@ -1,6 +1,7 @@
 import os from "node:os";
-import type { Db, ScenarioName, System } from "./options";
-import { DBS, SCENARIOS } from "./options";
+import type { Db, LoadScenarioName, System } from "./options";
+import { DBS, LOAD_SCENARIOS } from "./options";
+import type { ExportMeasure, ImportMeasure } from "./transfers";
 
 // What a run leaves behind: latest.json (the numbers), latest.md (tables,
 // ratios and targets, for people and the README) and latest.svg (the ratios
@@ -9,7 +10,7 @@ import { DBS, SCENARIOS } from "./options";
 export interface ScenarioResult {
   system: System;
   db: Db;
-  name: ScenarioName;
+  name: LoadScenarioName;
   /** responses per second, from the run with THROUGHPUT_CONNECTIONS */
   rps: number;
   /** response times from the run with LATENCY_CONNECTIONS */
@@ -53,6 +54,10 @@ export interface Results {
   peer_db_client: string;
   terms: { common: string; rare: Record<string, string>; short: string };
   list_deep_pages: number;
+  /** Cardfile's import of a Google Contacts CSV, per database (absent in runs before it was measured) */
+  imports?: ImportMeasure[];
+  /** Cardfile's exports of the dataset's account, per database and format */
+  exports?: ExportMeasure[];
   targets: Target[];
   failures: string[];
 }
@@ -62,11 +67,15 @@ export function machine(): string {
   return `${cpus[0]?.model.trim() ?? "unknown CPU"} × ${cpus.length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`;
 }
 
-const find = (results: ScenarioResult[], system: System, db: Db, name: ScenarioName) =>
+const find = (results: ScenarioResult[], system: System, db: Db, name: LoadScenarioName) =>
   results.find((r) => r.system === system && r.db === db && r.name === name);
 
 /** The issue's targets, judged on this run's numbers (they are set for 1,000,000 contacts). */
-export function judgeTargets(results: ScenarioResult[], clientJsGzipBytes: number | null): Target[] {
+export function judgeTargets(
+  results: ScenarioResult[],
+  clientJsGzipBytes: number | null,
+  { imports = [], exports = [] }: { imports?: ImportMeasure[]; exports?: ExportMeasure[] } = {},
+): Target[] {
   const targets: Target[] = [];
   const add = (target: string, db: Db | null, measured: number | null | undefined, limit: number, unit: string, atMost: boolean) =>
     targets.push({
@@ -80,7 +89,7 @@ export function judgeTargets(results: ScenarioResult[], clientJsGzipBytes: numbe
     });
   for (const db of DBS) {
     if (!results.some((r) => r.db === db && r.system === "cardfile")) continue;
-    const card = (name: ScenarioName) => find(results, "cardfile", db, name);
+    const card = (name: LoadScenarioName) => find(results, "cardfile", db, name);
     const searchLimit = db === "sqlite" ? 20 : 30;
     add("search p95", db, card("search")?.p95_ms, searchLimit, "ms", true);
     add("search-rare p95", db, card("search-rare")?.p95_ms, searchLimit, "ms", true);
@@ -96,6 +105,18 @@ export function judgeTargets(results: ScenarioResult[], clientJsGzipBytes: numbe
     const rss = results.filter((r) => r.system === "cardfile" && r.db === db).map((r) => r.rss_mb);
     add("server RSS under load", db, rss.length ? Math.max(...rss) : null, 200, "MB", true);
   }
+  for (const db of DBS) {
+    const imported = imports.find((i) => i.db === db);
+    if (imported) {
+      add("import rows/s ÷ db:seed's", db, imported.vs_seed, 0.5, "×", false);
+      add("server RSS during the import", db, imported.rss_mb, 250, "MB", true);
+    }
+    for (const exported of exports.filter((e) => e.db === db)) {
+      add(`export.${exported.format} download`, db, exported.seconds, 30, "s", true);
+      add(`server RSS during export.${exported.format}`, db, exported.rss_mb, 200, "MB", true);
+      add(`list p95 during export.${exported.format} ÷ idle`, db, exported.list_p95_ratio, 2, "×", true);
+    }
+  }
   add("JS of a hydrated /contacts, gzipped", null, clientJsGzipBytes === null ? null : clientJsGzipBytes / 1000, 95, "KB", true);
   return targets;
 }
@@ -107,7 +128,7 @@ const fmt = (n: number | null | undefined, digits = 1) =>
 const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined && b > 0 ? a / b : null);
 
 interface RatioRow {
-  name: ScenarioName;
+  name: LoadScenarioName;
   db: Db;
   card?: ScenarioResult;
   baseline?: ScenarioResult;
@@ -119,7 +140,7 @@ interface RatioRow {
 function ratioRows(results: ScenarioResult[]): RatioRow[] {
   const rows: RatioRow[] = [];
   for (const db of DBS) {
-    for (const name of SCENARIOS) {
+    for (const name of LOAD_SCENARIOS) {
       const card = find(results, "cardfile", db, name);
       if (!card) continue;
       const baseline = find(results, "baseline", db, name);
@@ -158,7 +179,7 @@ export function markdown(r: Results): string {
   for (const t of r.targets) {
     const verdict = t.met === null ? "not measured" : t.met ? "met" : "**missed**";
     lines.push(
-      `| ${t.target} | ${t.db ?? "—"} | ${fmt(t.measured, t.unit === "×" ? 2 : 1)} ${t.unit} | ${t.comparison} ${t.limit} ${t.unit} | ${verdict} |`,
+      `| ${t.target} | ${t.db ?? "—"} | ${fmt(t.measured, t.unit === "×" || t.unit === "s" ? 2 : 1)} ${t.unit} | ${t.comparison} ${t.limit} ${t.unit} | ${verdict} |`,
     );
   }
   lines.push("", "Every system, every scenario (latency in ms):", "");
@@ -186,8 +207,52 @@ export function markdown(r: Results): string {
     `Client JavaScript of a hydrated /contacts: ${r.client_js_gzip_bytes === null ? "not measured" : `${(r.client_js_gzip_bytes / 1000).toFixed(1)} KB`} gzipped at level 9 (${r.client_js_files.length} files)` +
       (r.peer_client_js_gzip_bytes === null ? "." : `; the peer's: ${(r.peer_client_js_gzip_bytes / 1000).toFixed(1)} KB.`),
   );
+  lines.push(...transferLines(r));
   if (r.failures.length) lines.push("", "Failures:", "", ...r.failures.map((f) => `- ${f}`));
   return lines.join("\n") + "\n";
+}
+
+const count = (n: number) => n.toLocaleString("en-US");
+
+/** The import and export tables (Cardfile only), when the run measured them. */
+export function transferLines(r: Pick<Results, "imports" | "exports" | "contacts">): string[] {
+  const lines: string[] = [];
+  const imports = r.imports ?? [];
+  const exports = r.exports ?? [];
+  if (imports.length) {
+    const rows = imports[0]!.rows;
+    lines.push(
+      "",
+      `Import (Cardfile): a Google Contacts CSV of ${count(rows)} generated people (First Name, Middle Name, Last Name, Organization Name, E-mail 1 - Value, Phone 1 - Value, Notes; ` +
+        `${(imports[0]!.file_bytes / 1e6).toFixed(1)} MB) uploaded into a new account on a freshly started server, reviewed with the suggested mapping, started (skip duplicates) and waited for. ` +
+        `Rows/s: from the start POST to the import's end (the job polls once a second), against \`npm run db:seed\` of as many contacts into a new account of a scratch database, in the same run (its own rows/s). ` +
+        `RSS: the server's peak from the upload to the end.`,
+      "",
+      "| db | upload s | import s | rows/s | db:seed rows/s | import ÷ db:seed | RSS MB | created | rejected |",
+      "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    );
+    for (const i of imports) {
+      lines.push(
+        `| ${i.db} | ${fmt(i.upload_seconds, 2)} | ${fmt(i.seconds, 2)} | ${fmt(i.rows_per_second, 0)} | ${fmt(i.seed.rows_per_second, 0)} | ${fmt(i.vs_seed, 2)} | ${fmt(i.rss_mb, 0)} | ${count(i.created)} | ${count(i.rejected)} |`,
+      );
+    }
+  }
+  if (exports.length) {
+    lines.push(
+      "",
+      `Export (Cardfile): every contact of the dataset's account (${count(exports[0]!.contacts)}), downloaded to the last byte as a browser does (Accept-Encoding: gzip, deflate, br, zstd), each format alone on a freshly started server; ` +
+        `then the list (/contacts, 1 connection) right before (idle) and while the export downloads (again and again until the list has run as long as a latency run).`,
+      "",
+      "| db | file | seconds | MB (as sent) | RSS MB | list p95 idle ms | list p95 during ms | during ÷ idle | seconds with the list |",
+      "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    );
+    for (const e of exports) {
+      lines.push(
+        `| ${e.db} | export.${e.format} | ${fmt(e.seconds, 2)} | ${fmt(e.bytes / 1e6, 1)} (${fmt(e.wire_bytes / 1e6, 1)} ${e.encoding}) | ${fmt(e.rss_mb, 0)} | ${fmt(e.list_idle_p95_ms, 2)} | ${fmt(e.list_during_p95_ms, 2)} | ${fmt(e.list_p95_ratio, 2)} | ${fmt(e.seconds_with_list, 2)} |`,
+      );
+    }
+  }
+  return lines;
 }
 
 const escapeXml = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -266,6 +331,22 @@ export function svgChart(r: Results): string {
   });
   out.push("</svg>");
   return out.join("\n") + "\n";
+}
+
+/** The lines about the import and the exports printed at the end of a run. */
+export function transferText(r: Pick<Results, "imports" | "exports">): string {
+  const out: string[] = [];
+  for (const i of r.imports ?? []) {
+    out.push(
+      `import   ${i.db.padEnd(8)}  ${count(i.rows)} rows in ${fmt(i.seconds, 2)} s: ${fmt(i.rows_per_second, 0)} rows/s, ${fmt(i.vs_seed, 2)} × db:seed's ${fmt(i.seed.rows_per_second, 0)}; RSS ${fmt(i.rss_mb, 0)} MB`,
+    );
+  }
+  for (const e of r.exports ?? []) {
+    out.push(
+      `export   ${e.db.padEnd(8)}  .${e.format}: ${count(e.contacts)} contacts in ${fmt(e.seconds, 2)} s, RSS ${fmt(e.rss_mb, 0)} MB; list p95 ${fmt(e.list_idle_p95_ms, 2)} → ${fmt(e.list_during_p95_ms, 2)} ms (${fmt(e.list_p95_ratio, 2)} ×)`,
+    );
+  }
+  return out.length ? out.join("\n") + "\n" : "";
 }
 
 /** The table printed at the end of a run. */
