@@ -119,16 +119,17 @@ export default function AccountPage() {
       <p className="hint">Ends every session, this one included. You will need to log in again.</p>
 
       <h2 id="data-title">Download my data</h2>
+      {/* The spaces inside the text nodes: a blank node between elements would be a separator (text-browser.test.ts). */}
       <p>
-        Every contact you have, as a file other address books read:{" "}
+        {"Every contact you have, as a file other address books read: "}
         <a href="/contacts/export.csv" download>
           CSV
-        </a>{" "}
-        (Google Contacts, Outlook, spreadsheets) or{" "}
+        </a>
+        {" (Google Contacts, Outlook, spreadsheets) or "}
         <a href="/contacts/export.vcf" download>
           vCard
-        </a>{" "}
-        (iPhone, Android, macOS).
+        </a>
+        {" (iPhone, Android, macOS)."}
       </p>
     </section>
   );

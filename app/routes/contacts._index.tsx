@@ -90,7 +90,8 @@ export default function ContactsPage() {
       </div>
       <p className="transfer">
         <Link to="/contacts/import">Import</Link>
-        {" · "}Export {q ? "these" : "all"} as{" "}
+        {/* One text node with its spaces: a blank one between elements would be a separator (text-browser.test.ts). */}
+        {` · Export ${q ? "these" : "all"} as `}
         <a href={exportHref("csv", q)} download>
           CSV
         </a>
