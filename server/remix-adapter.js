@@ -2,7 +2,7 @@
 // The Remix request handler for Express, in place of @remix-run/express:
 // Express's request in, Remix's Fetch Response out (see remixRequest for the
 // one difference).
-import { createReadableStreamFromReadable, createRequestHandler, writeReadableStreamToWritable } from "@remix-run/node";
+import { createReadableStreamFromReadable, createRequestHandler } from "@remix-run/node";
 
 /**
  * The Fetch Request Remix answers, as @remix-run/express (which this
@@ -58,8 +58,49 @@ async function sendRemixResponse(res, response) {
   res.statusMessage = response.statusText;
   res.status(response.status);
   for (const [name, value] of response.headers.entries()) res.append(name, value);
-  if (response.body) await writeReadableStreamToWritable(response.body, res);
+  if (response.body) await writeBody(response.body, res);
   else res.end();
+}
+
+/**
+ * Copies a response body to the socket, reading the next chunk only once the
+ * socket has taken the last (backpressure). @remix-run/node's
+ * writeReadableStreamToWritable reads on regardless: a download read slowly
+ * (an export of a million contacts over a phone's network) would then pile
+ * up in the server's memory, read from the database far ahead of the client.
+ * A client that goes away stops the reading (the stream is cancelled).
+ * @param {ReadableStream<Uint8Array>} body
+ * @param {import("express").Response} res
+ */
+export async function writeBody(body, res) {
+  const reader = body.getReader();
+  const flushable = /** @type {{ flush?: () => void }} */ (/** @type {unknown} */ (res));
+  // One listener each for the whole body: compression hands "drain"
+  // listeners to its zlib stream, and cannot take them off again.
+  /** @type {((more: boolean) => void) | null} */
+  let wake = null;
+  res.on("drain", () => wake?.(true));
+  res.on("close", () => wake?.(false));
+  /** @returns {Promise<boolean>} true once the response takes more, false if it closed first */
+  const drained = () => (res.destroyed || res.writableEnded ? Promise.resolve(false) : new Promise((resolve) => (wake = resolve)));
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const room = res.write(value);
+      // compression's res.flush: send what a streamed page has so far, not only at the end.
+      flushable.flush?.();
+      if (!room && !(await drained())) {
+        await reader.cancel();
+        return;
+      }
+      wake = null;
+    }
+    res.end();
+  } catch (error) {
+    res.destroy(/** @type {Error} */ (error));
+    throw error;
+  }
 }
 
 /**

@@ -1,9 +1,12 @@
+import compression from "compression";
 import express from "express";
+import { randomBytes } from "node:crypto";
+import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listFiles } from "#server/app.js";
 import { postsNowhere } from "#server/policy.js";
-import { remixRequest } from "#server/remix-adapter.js";
+import { remixRequest, writeBody } from "#server/remix-adapter.js";
 
 // The part of the server (server/remix-adapter.js) that turns Express's request into the Fetch Request
 // Remix answers (the rest of the server is tested as a process in tests/e2e).
@@ -143,4 +146,50 @@ describe("postsNowhere", () => {
       expect(hasNoAction(url), url).toBe(false);
     }
   });
+});
+
+describe("writeBody", () => {
+  // A body read slowly (an export to a phone) must not be read ahead of the
+  // client into the server's memory, compressed or not; a client that goes
+  // away stops the reading.
+  it.each([false, true])(
+    "reads the body only as fast as the client takes it (compressed: %s), and stops when the client goes away",
+    async (compressed) => {
+      let pulls = 0;
+      let cancelled = false;
+      const app = express();
+      if (compressed) app.use(compression());
+      app.get("/", (_req, res) => {
+        const body = new ReadableStream<Uint8Array>({
+          pull(controller) {
+            pulls++;
+            controller.enqueue(randomBytes(64 * 1024)); // incompressible
+          },
+          cancel() {
+            cancelled = true;
+          },
+        });
+        void writeBody(body, res);
+      });
+      const server = app.listen(0, "127.0.0.1");
+      await new Promise((ready) => server.once("listening", ready));
+      try {
+        const port = (server.address() as AddressInfo).port;
+        const request = http.get({ port, host: "127.0.0.1", path: "/", headers: { "Accept-Encoding": compressed ? "gzip" : "identity" } });
+        const response = await new Promise<http.IncomingMessage>((resolve) => request.once("response", resolve));
+        response.pause();
+        await new Promise((r) => setTimeout(r, 400));
+        // Without backpressure this is thousands of 64 KB chunks in 400 ms; with it, what the sockets' buffers hold.
+        expect(pulls).toBeLessThan(200);
+        const before = pulls;
+        await new Promise((r) => setTimeout(r, 200));
+        expect(pulls - before).toBeLessThan(5);
+        request.destroy();
+        for (let i = 0; i < 50 && !cancelled; i++) await new Promise((r) => setTimeout(r, 20));
+        expect(cancelled).toBe(true);
+      } finally {
+        server.close();
+      }
+    },
+  );
 });
