@@ -3,7 +3,7 @@ import { readForm } from "#app/http/form.server";
 import { replaceControlChars } from "#app/shared/text";
 import type { Kysely } from "kysely";
 import type { Database } from "#db/schema";
-import { detectSource } from "./detect";
+import { detectSource, recordsOf } from "./detect";
 import { appendChunk, createUpload, discardImport, fileOf, finishUpload } from "./imports.server";
 import { FILE_TOO_BIG, MAX_IMPORT_BYTES } from "./import-schema";
 
@@ -121,6 +121,10 @@ export async function openUpload(ownerId: string, uploadId: string, trx: Kysely<
   if (!uploadId) return { ok: false, problem: "The file is empty. Choose the file your address book exported." };
   const detected = detectSource(await headOf(uploadId, trx));
   if ("problem" in detected) return { ok: false, problem: detected.problem };
+  // A header row (or a vCard file) with nothing after it: there is nothing to review.
+  const first = await recordsOf(fileOf(uploadId, {}, trx), detected).next();
+  if (first.done)
+    return { ok: false, problem: "The file has no contacts in it, only its column names. Choose the file your address book exported." };
   if (!(await finishUpload(ownerId, uploadId, detected, trx)))
     return { ok: false, problem: "The upload could not be found. Please send the file again." };
   return { ok: true };

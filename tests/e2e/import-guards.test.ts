@@ -9,7 +9,6 @@ import {
   listedNames,
   resultCounts,
   reviewForm,
-  startAndAwaitResult,
   startButton,
   storedData,
   upload,
@@ -153,13 +152,14 @@ describe.each([{ js: false }, { js: true }])("bad uploads, JavaScript $js", ({ j
   });
 });
 
-// A header alone is a CSV with nothing in it, taken for review as the domain
-// tests have it (app/imports/import-job.db.test.ts): its review says so.
-test("a header-only CSV is taken for review, whose preview says it has no rows; started, it imports nothing", async () => {
+// A header alone is a CSV with nothing in it: refused like an empty file.
+test("a header-only CSV is refused: it holds no contacts, and nothing is stored", async () => {
   const { page } = await open({ javaScriptEnabled: true });
   const email = await postSignUp(page, uniqueEmail("header-only"));
-  await uploadForReview(page, fixture("header-only.csv"));
-  await expectText(page.locator("p.empty"), "The file has no rows to import after its header.");
-  expect(await startAndAwaitResult(page, true)).toEqual({ created: 0, updated: 0, skipped: 0, rejected: 0 });
+  await visit(page, "/contacts/import");
+  await page.setInputFiles("input[name=file]", fixture("header-only.csv"));
+  await page.locator("main button[type=submit]").click();
+  await expectText(page.locator("#file-error"), "The file has no contacts in it, only its column names.");
   expect(stored.contacts(email)).toEqual([]);
+  expect(stored.imports(email)).toBe(0);
 });
