@@ -4,16 +4,7 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, describe, expect, inject, test } from "vitest";
 import { baseURL, currentPath, expectText, flash, postSignUp, uniqueEmail, useBrowser, visit } from "./browser";
-import {
-  fixture,
-  listedNames,
-  resultCounts,
-  reviewForm,
-  startButton,
-  storedData,
-  upload,
-  uploadForReview,
-} from "./imports";
+import { fixture, listedNames, resultCounts, reviewForm, startButton, storedData, upload, uploadForReview } from "./imports";
 
 // What an import is guarded against, in the browser, JavaScript off and on:
 // a start sent twice (a double click, the same form again, a second tab) and
