@@ -38,6 +38,12 @@ export interface WriteContext {
   trx: Transaction<Database>;
   /** refuse the write: `status` (409 for a rule such as a taken email), the errors, and anything else the page needs */
   reject<Extra extends object = object>(status: number, errors?: FormErrors, extra?: Extra): Rejection<Extra>;
+  /**
+   * Runs `fn` once the write has committed (not if it was rejected or
+   * failed): what must see the write, such as waking this process's job
+   * runner for a job the write enqueued (wakeJobRunners).
+   */
+  afterCommit(fn: () => void): void;
 }
 
 export interface WriteOptions<Schema extends z.ZodType, Refused> {
@@ -123,7 +129,15 @@ async function answer<Schema extends z.ZodType, Answer extends Response | Reject
 
   const reject = <Extra extends object = object>(status: number, errors?: FormErrors, extra?: Extra) =>
     data({ ...submission.reply(errors), ...(extra as Extra) }, { status });
-  return once(options.userId, key, formName, (trx) => write(value, { trx, reject }));
+  const committed: (() => void)[] = [];
+  let wrote: unknown;
+  const result = await once(options.userId, key, formName, async (trx) => {
+    wrote = await write(value, { trx, reject, afterCommit: (fn) => void committed.push(fn) });
+    return wrote as Answer;
+  });
+  // once() commits a redirect only, and answers with it; anything else was rolled back.
+  if (result === wrote && result instanceof Response && result.status >= 300 && result.status < 400) for (const fn of committed) fn();
+  return result;
 }
 
 /**

@@ -4,7 +4,7 @@ import { db } from "#app/db.server";
 import { createDatabase } from "#db/database.server";
 import { newId } from "#app/shared/ids";
 import { claimJob, enqueueJob, getJob, type Job } from "./jobs.server";
-import { JobInterrupted, startJobRunner, type JobContext, type JobRunner, type JobRunnerOptions } from "./runner.server";
+import { JobInterrupted, startJobRunner, wakeJobRunners, type JobContext, type JobRunner, type JobRunnerOptions } from "./runner.server";
 
 // Runners poll every few milliseconds here. Each test has a job kind of its
 // own, and its runners claim only that kind, so test files running beside
@@ -74,6 +74,19 @@ describe(`job runner (${process.env.TEST_DIALECT})`, () => {
     expect(failed.runAt).toBeGreaterThan(Date.now());
     expect(failed.lastError).toContain("the mail server said no");
     expect(errors.mock.calls.flat().join("\n")).toMatch(/failed \(attempt 1 of 5\).*the mail server said no/s);
+  });
+
+  it("polls at once when woken (a job enqueued in this process), not at its next poll", async () => {
+    const kind = newKind();
+    const seen: unknown[] = [];
+    start({ handlers: { [kind]: async (payload) => void seen.push(payload) }, pollMs: 60_000 });
+    await sleep(200); // its first poll found nothing: it waits a minute for the next
+    const id = await enqueueJob(kind, { n: 1 });
+    await sleep(200);
+    expect((await getJob(id!))!.state).toBe("pending"); // not seen without a wake
+    wakeJobRunners();
+    await whenJob(id, (job) => job.state === "done");
+    expect(seen).toEqual([{ n: 1 }]);
   });
 
   it("stops claiming on stop() and waits for the job it is running", async () => {

@@ -172,6 +172,19 @@ async function runJob(job: Job, { handlers, stopping, leaseMs, pollMs, now, exec
   if (recorded === "lost") console.error(`jobs: ${label(job)} failed after its lease was lost; its failure was not recorded`);
 }
 
+// This process's runners, to wake when a job was just enqueued here.
+const sleepers = new Set<() => void>();
+
+/**
+ * Tells this process's runners that a job is due now: one that is waiting for
+ * its next poll polls at once. Call it after the commit that enqueued the
+ * job (the runner must be able to see it). Other processes' runners find the
+ * job at their next poll, as always; a wake is only a shortcut.
+ */
+export function wakeJobRunners(): void {
+  for (const wake of sleepers) wake();
+}
+
 /**
  * Starts polling for jobs. A handler's error is logged and recorded as a
  * failed attempt; a database error is logged and the poll tried again later.
@@ -193,6 +206,15 @@ export function startJobRunner(options: JobRunnerOptions): JobRunner {
   const work: Work = { handlers, stopping: stopped.signal, workerId, leaseMs, pollMs, now, executor };
   // Timers that do not keep the process alive, cut short by stop().
   const pause = (ms: number) => sleep(ms, undefined, { signal: stopped.signal, ref: false }).catch(() => {});
+  // The wait for the next poll, cut short by stop() and by wakeJobRunners()
+  // too (a wake while a job runs makes the next wait end at once).
+  let woken = new AbortController();
+  const wake = () => woken.abort();
+  sleepers.add(wake);
+  const idle = async (ms: number) => {
+    await sleep(ms, undefined, { signal: AbortSignal.any([stopped.signal, woken.signal]), ref: false }).catch(() => {});
+    if (woken.signal.aborted) woken = new AbortController();
+  };
 
   async function slot(): Promise<void> {
     let failures = 0;
@@ -200,7 +222,7 @@ export function startJobRunner(options: JobRunnerOptions): JobRunner {
       try {
         const ran = await runNextJob(work);
         failures = 0;
-        if (!ran) await pause(pollMs);
+        if (!ran) await idle(pollMs);
       } catch (error) {
         failures += 1;
         console.error(`jobs: worker ${workerId} could not claim or record a job: ${describeError(error)}`);
@@ -214,6 +236,7 @@ export function startJobRunner(options: JobRunnerOptions): JobRunner {
     workerId,
     async stop() {
       stopping = true;
+      sleepers.delete(wake);
       stopped.abort();
       const timeout = new AbortController();
       const finished = await Promise.race([

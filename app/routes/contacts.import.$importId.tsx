@@ -11,6 +11,7 @@ import { previewImport } from "#app/imports/preview.server";
 import { redirectWithFlash } from "#app/http/flash.server";
 import { notFound, requireIdParam } from "#app/http/responses.server";
 import { writeAction, writeHeaders } from "#app/http/write-action.server";
+import { wakeJobRunners } from "#app/jobs/runner.server";
 import { RATE_LIMITS } from "#app/rate-limits/rate-limits.server";
 import { newSubmissionKey } from "#app/submissions/submission-keys.server";
 
@@ -46,13 +47,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
       rateLimit: RATE_LIMITS.contactWritesPerUser,
       beforeInvalid: async () => (await getImport(user.id, id)) ?? notFound(NO_SUCH_IMPORT),
     },
-    async ({ intent, onDuplicate, mapping }, { trx, reject }) => {
+    async ({ intent, onDuplicate, mapping }, { trx, reject, afterCommit }) => {
       const imported = (await getImport(user.id, id, trx)) ?? notFound(NO_SUCH_IMPORT);
       if (imported.state === "review" && mapping.length !== imported.columns.length) {
         return reject(400, { formErrors: ["The form does not match this file's columns. Reload the page and choose again."] });
       }
       const result = await reviewImport(user.id, id, { mapping, onDuplicate, start: intent === "start" }, trx);
       if (!result.ok) notFound(NO_SUCH_IMPORT);
+      if (result.started) afterCommit(wakeJobRunners); // this process's runner starts it now, not at its next poll
       const message = result.started
         ? "Import started."
         : intent === "start"
