@@ -2,7 +2,7 @@ import { inTransaction } from "#db/database.server";
 import { isUniqueViolation } from "#db/errors";
 import type { ContactRow, NewContactRow } from "#db/schema";
 import { db } from "#app/db.server";
-import { newId } from "#app/shared/ids";
+import { newId, newIds } from "#app/shared/ids";
 import { emailKey } from "#app/shared/text";
 import { CONTACT_FIELD_NAMES, LISTED_FIELD_NAMES, type ContactFieldName, type ContactFields, type ListedFieldName } from "./contact-fields";
 import type { ContactInput } from "./contact-schema";
@@ -111,8 +111,9 @@ export async function insertContacts(
   { executor = db, rowsPerStatement = Infinity }: { executor?: typeof db; /** tests make it small */ rowsPerStatement?: number } = {},
 ): Promise<number> {
   if (contacts.length === 0) return 0;
-  const rows: NewContactRow[] = contacts.map(({ createdAt, ...input }) => ({
-    id: newId(),
+  const ids = newIds(contacts.length);
+  const rows: NewContactRow[] = contacts.map(({ createdAt, ...input }, i) => ({
+    id: ids[i]!,
     owner_id: ownerId,
     ...columnsFor(input),
     created_at: createdAt,

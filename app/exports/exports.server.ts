@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { exportContacts } from "#app/contacts/contact-list.server";
-import { CSV_BOM, csvHeader, csvRow } from "#app/imports/csv";
+import { CSV_BOM, csvHeader, csvRows } from "#app/imports/csv";
 import { writeVCard } from "#app/imports/vcard";
 
 // Taking contacts out (docs/decisions/0029): every contact of the account,
@@ -17,14 +17,11 @@ import { writeVCard } from "#app/imports/vcard";
  */
 const WRITE_SLICE = 100;
 
-async function* sliced<T>(batches: AsyncIterable<T[]>, write: (item: T) => string): AsyncGenerator<string> {
+async function* sliced<T>(batches: AsyncIterable<T[]>, write: (items: T[]) => string): AsyncGenerator<string> {
   for await (const batch of batches) {
     for (let at = 0; at < batch.length; at += WRITE_SLICE) {
       if (at > 0) await nextTurn();
-      yield batch
-        .slice(at, at + WRITE_SLICE)
-        .map(write)
-        .join("");
+      yield write(batch.slice(at, at + WRITE_SLICE));
     }
   }
 }
@@ -32,10 +29,10 @@ async function* sliced<T>(batches: AsyncIterable<T[]>, write: (item: T) => strin
 /** A CSV that Google Contacts imports: UTF-8 with a BOM (so Excel reads it as UTF-8), CRLF, RFC 4180, formulas defused. */
 export async function* contactsCsv(ownerId: string, q: string | null): AsyncGenerator<string> {
   yield CSV_BOM + csvHeader();
-  yield* sliced(exportContacts(ownerId, { q }), csvRow);
+  yield* sliced(exportContacts(ownerId, { q }), csvRows);
 }
 
 /** vCard 3.0, which iOS, macOS, Android and Google read. */
 export async function* contactsVCard(ownerId: string, q: string | null): AsyncGenerator<string> {
-  yield* sliced(exportContacts(ownerId, { q }), (contact) => writeVCard(contact));
+  yield* sliced(exportContacts(ownerId, { q }), (contacts) => contacts.map((contact) => writeVCard(contact)).join(""));
 }

@@ -596,21 +596,26 @@ export interface WriteVCardOptions {
 
 /** One contact as a card: CRLF line endings, escaped, folded at 75 octets. */
 export function writeVCard(contact: VCardContact, { version = "3.0" }: WriteVCardOptions = {}): string {
+  // One string, no arrays in between: an export writes a million of these.
   const v4 = version === "4.0";
   const { given, family } = nameParts(contact.name);
-  const properties: [string, string | null][] = [
-    ["VERSION", version],
-    ["FN", escapeText(contact.name)],
-    ["N", [family, given, "", "", ""].map(escapeText).join(";")],
-    [v4 ? "EMAIL" : "EMAIL;TYPE=INTERNET", optionalText(contact.email)],
-    ["TEL", optionalText(contact.phone)],
-    ["ORG", optionalText(contact.company)],
-    ["NOTE", optionalText(contact.notes)],
-    ["REV", revision(contact.updatedAt, v4)],
-    uid(contact.id, v4),
-  ];
-  const lines = properties.flatMap(([name, value]) => (value === null ? [] : [fold(`${name}:${value}`)]));
-  return ["BEGIN:VCARD", ...lines, "END:VCARD", ""].join("\r\n");
+  return (
+    `BEGIN:VCARD\r\nVERSION:${version}\r\n` +
+    contentLine("FN", escapeText(contact.name)) +
+    contentLine("N", `${escapeText(family)};${escapeText(given)};;;`) +
+    contentLine(v4 ? "EMAIL" : "EMAIL;TYPE=INTERNET", optionalText(contact.email)) +
+    contentLine("TEL", optionalText(contact.phone)) +
+    contentLine("ORG", optionalText(contact.company)) +
+    contentLine("NOTE", optionalText(contact.notes)) +
+    contentLine("REV", revision(contact.updatedAt, v4)) +
+    contentLine(...uid(contact.id, v4)) +
+    "END:VCARD\r\n"
+  );
+}
+
+/** `NAME:value` folded and ended with CRLF, or nothing for a value that is not there. */
+function contentLine(name: string, value: string | null): string {
+  return value === null ? "" : `${fold(`${name}:${value}`)}\r\n`;
 }
 
 /** The usual export heuristic: the last word is the family name. FN keeps the name as it is. */
@@ -620,7 +625,10 @@ function nameParts(name: string): { given: string; family: string } {
   return { given: words.slice(0, -1).join(" "), family: words[words.length - 1]! };
 }
 
+const NEEDS_ESCAPE = /[\\,;\r\n]/;
+
 function escapeText(value: string): string {
+  if (!NEEDS_ESCAPE.test(value)) return value;
   return value.replace(/[\\,;]/g, "\\$&").replace(/\r\n|\r|\n/g, "\\n");
 }
 
@@ -628,13 +636,22 @@ function optionalText(value: string | null): string | null {
   return value === null || value === "" ? null : escapeText(value);
 }
 
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
 /** updatedAt to the second: 3.0's extended ISO 8601, 4.0's basic timestamp. */
 function revision(updatedAt: string, v4: boolean): string | null {
+  // The app's own dates (toISOString) need no parsing: cut to the second.
+  if (ISO_UTC.test(updatedAt)) {
+    const extended = `${updatedAt.slice(0, 19)}Z`;
+    return v4 ? extended.replace(/[-:]/g, "") : extended;
+  }
   const date = new Date(updatedAt);
   if (Number.isNaN(date.getTime())) return null;
   const extended = date.toISOString().replace(/\.\d+Z$/, "Z");
   return v4 ? extended.replace(/[-:]/g, "") : extended;
 }
+
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
 
 /**
  * The contact's 128-bit id as a UUID (version 8, RFC 9562: its version and
@@ -643,7 +660,9 @@ function revision(updatedAt: string, v4: boolean): string | null {
  */
 function uid(id: string, v4: boolean): [string, string] {
   if (!isId(id)) return [v4 ? "UID;VALUE=text" : "UID", escapeText(id)];
-  const hex = [...atob(id.replace(/-/g, "+").replace(/_/g, "/") + "==")].map((c) => c.charCodeAt(0).toString(16).padStart(2, "0")).join("");
+  const bytes = atob(id.replace(/-/g, "+").replace(/_/g, "/") + "==");
+  let hex = "";
+  for (let i = 0; i < bytes.length; i++) hex += HEX[bytes.charCodeAt(i)]!;
   const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
   const uuid = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
   return ["UID", `urn:uuid:${uuid}`];
@@ -656,6 +675,9 @@ function uid(id: string, v4: boolean): [string, string] {
  * reads it right.
  */
 function fold(line: string): string {
+  // Most lines are short: no folding, and no walk through them character by
+  // character (a UTF-16 unit is at most 3 octets, a surrogate pair 4).
+  if (line.length <= 25 || (line.length <= 75 && utf8Length(line) <= 75)) return line;
   const lines: string[] = [];
   let current = "";
   let octets = 0;
@@ -682,9 +704,10 @@ function fold(line: string): string {
 
 function utf8Length(text: string): number {
   let length = 0;
-  for (const char of text) {
-    const codePoint = char.codePointAt(0)!;
-    length += codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    // A surrogate pair is 4 octets: 2 for each half.
+    length += unit < 0x80 ? 1 : unit < 0x800 || (unit >= 0xd800 && unit <= 0xdfff) ? 2 : 3;
   }
   return length;
 }
