@@ -2,7 +2,7 @@ import { sql, type SelectQueryBuilder, type SqlBool } from "kysely";
 import type { ContactRow } from "#db/schema";
 import { db, dialect } from "#app/db.server";
 import { ALL_COLUMNS, SUMMARY_COLUMNS, toContact, toSummary, type Contact, type ContactSummary, type SummaryRow } from "./contacts.server";
-import { decodeCursor, encodeCursor, type Cursor } from "./cursor";
+import { decodeCursor, keysetPage, type Cursor } from "./cursor";
 import { normalizeQuery, searchFilter, trigramMatch, type SearchFilter } from "./search";
 
 // The contacts table, part 2 of 3: the list, newest first, a page at a time
@@ -37,19 +37,8 @@ export async function listContacts(
     return listContacts(ownerId, { q: query });
   }
 
-  const hasMore = rows.length > PAGE_SIZE;
-  const page = rows.slice(0, PAGE_SIZE);
-  if (cursor?.direction === "newer") page.reverse();
-  const first = page[0];
-  const last = page[page.length - 1];
-
-  const hasOlder = cursor?.direction === "newer" ? true : hasMore;
-  const hasNewer = cursor?.direction === "newer" ? hasMore : cursor !== null;
-  return {
-    contacts: page.map(toSummary),
-    older: hasOlder && last ? encodeCursor({ direction: "older", createdAt: last.created_at, id: last.id }) : null,
-    newer: hasNewer && first ? encodeCursor({ direction: "newer", createdAt: first.created_at, id: first.id }) : null,
-  };
+  const page = keysetPage(rows, cursor, PAGE_SIZE, (row) => ({ at: row.created_at, id: row.id }));
+  return { contacts: page.rows.map(toSummary), older: page.older, newer: page.newer };
 }
 
 /** The summary columns, qualified: some plans join another table. */
@@ -243,7 +232,7 @@ function walkStop(ownerId: string, cursor: Cursor | null, executor = db) {
 
 /** A cursor that continues past `stop`, in the direction of `cursor`. */
 function beyond(stop: { created_at: number; id: string }, cursor: Cursor | null): Cursor {
-  return { direction: cursor?.direction ?? "older", createdAt: stop.created_at, id: stop.id };
+  return { direction: cursor?.direction ?? "older", at: stop.created_at, id: stop.id };
 }
 
 /** The owner's live contacts past the cursor. */
@@ -252,7 +241,7 @@ function ofOwner<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>, 
     .where(sql<SqlBool>`contacts.owner_id = ${ownerId}`)
     .where(sql<SqlBool>`contacts.deleted_at is null`)
     .$if(cursor !== null, (qb) =>
-      qb.where(keyCompared({ created_at: cursor!.createdAt, id: cursor!.id }, cursor!.direction === "newer" ? ">" : "<")),
+      qb.where(keyCompared({ created_at: cursor!.at, id: cursor!.id }, cursor!.direction === "newer" ? ">" : "<")),
     );
 }
 
@@ -298,6 +287,6 @@ export async function* exportContacts(ownerId: string, { q }: { q?: string | nul
     if (rows.length) yield rows.map(toContact);
     if (rows.length < EXPORT_BATCH) return;
     const last = rows[rows.length - 1]!;
-    cursor = { direction: "older", createdAt: last.created_at, id: last.id };
+    cursor = { direction: "older", at: last.created_at, id: last.id };
   }
 }

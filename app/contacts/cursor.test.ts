@@ -3,7 +3,7 @@ import { decodeCursor, encodeCursor } from "./cursor";
 
 describe("cursor", () => {
   it("round-trips", () => {
-    const cursor = { direction: "older" as const, createdAt: 1764028800123, id: "abcdefghijklmnopqrstuv" };
+    const cursor = { direction: "older" as const, at: 1764028800123, id: "abcdefghijklmnopqrstuv" };
     expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
     const newer = { ...cursor, direction: "newer" as const };
     expect(decodeCursor(encodeCursor(newer))).toEqual(newer);

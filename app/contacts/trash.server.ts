@@ -3,10 +3,12 @@ import { inTransaction } from "#db/database.server";
 import { isUniqueViolation } from "#db/errors";
 import { db } from "#app/db.server";
 import { ALL_COLUMNS, toContact, type Contact } from "./contacts.server";
+import { decodeCursor, keysetPage, type Cursor } from "./cursor";
 
 // The contacts table, part 3 of 3: deleting (softly: the row is marked and
-// hidden everywhere), the Undo, and the purge of what was deleted long ago
-// (decision 0015). The only code that writes deleted_at.
+// hidden everywhere), the Undo, the trash (what was deleted in the last 30
+// days, to restore or delete for good), and the purge of what was deleted
+// long ago (decisions 0015 and 0032). The only code that writes deleted_at.
 
 /**
  * Deletes the owner's contact, softly: it is marked (deleted_at) and hidden
@@ -40,12 +42,19 @@ export type RestoreResult =
   | { ok: false; reason: "email-taken"; name: string; email: string; takenBy: string | null };
 
 /**
- * Undoes the delete of the owner's contact, within UNDO_WINDOW_MS of it and
- * only while no live contact of the owner holds its email. A contact that is
- * already live counts as restored, so a repeated Undo gets the same answer.
- * Anything else changes nothing and says why.
+ * Undoes the delete of the owner's contact, within `within` of it (the
+ * Undo's UNDO_WINDOW_MS, or the trash's PURGE_AFTER_MS) and only while no
+ * live contact of the owner holds its email. A contact that is already live
+ * counts as restored, so a repeated Undo gets the same answer. Anything else
+ * changes nothing and says why.
  */
-export async function restoreContact(ownerId: string, id: string, executor = db, now = Date.now()): Promise<RestoreResult> {
+export async function restoreContact(
+  ownerId: string,
+  id: string,
+  executor = db,
+  now = Date.now(),
+  within = UNDO_WINDOW_MS,
+): Promise<RestoreResult> {
   return inTransaction(executor, async (trx) => {
     // A savepoint, so that a unique violation (below) leaves the caller's
     // transaction usable: on Postgres a failed statement aborts it otherwise.
@@ -56,7 +65,7 @@ export async function restoreContact(ownerId: string, id: string, executor = db,
         .set({ deleted_at: null })
         .where("owner_id", "=", ownerId)
         .where("id", "=", id)
-        .where("deleted_at", ">", now - UNDO_WINDOW_MS)
+        .where("deleted_at", ">", now - within)
         // Checked in the statement itself, so the usual case never trips the unique index.
         .where(({ exists, not, selectFrom }) =>
           not(
@@ -80,11 +89,11 @@ export async function restoreContact(ownerId: string, id: string, executor = db,
       if (!isUniqueViolation(error)) throw error;
       await sql`rollback to savepoint restore_contact`.execute(trx);
     }
-    return whyNotRestored(trx, ownerId, id, now);
+    return whyNotRestored(trx, ownerId, id, now - within);
   });
 }
 
-async function whyNotRestored(executor: typeof db, ownerId: string, id: string, now: number): Promise<RestoreResult> {
+async function whyNotRestored(executor: typeof db, ownerId: string, id: string, since: number): Promise<RestoreResult> {
   const row = await executor
     .selectFrom("contacts")
     .select([...ALL_COLUMNS, "email_key", "deleted_at"])
@@ -93,7 +102,7 @@ async function whyNotRestored(executor: typeof db, ownerId: string, id: string, 
     .executeTakeFirst();
   if (!row) return { ok: false, reason: "not-found" };
   if (row.deleted_at === null) return { ok: true, contact: toContact(row) };
-  if (row.deleted_at <= now - UNDO_WINDOW_MS) return { ok: false, reason: "expired", name: row.name };
+  if (row.deleted_at <= since) return { ok: false, reason: "expired", name: row.name };
   // Not expired, not restored: only its address can be in the way, and it has one.
   if (row.email === null || row.email_key === null) throw new Error(`contact ${id} could not be restored, and nothing explains why`);
   const holder = await executor
@@ -105,6 +114,127 @@ async function whyNotRestored(executor: typeof db, ownerId: string, id: string, 
     .executeTakeFirst();
   return { ok: false, reason: "email-taken", name: row.name, email: row.email, takenBy: holder?.name ?? null };
 }
+
+// ---- the trash
+
+/** Contacts a page of the trash shows. */
+export const TRASH_PAGE_SIZE = 50;
+
+/** A contact in the trash, as its page lists it. */
+export interface TrashedContact {
+  id: string;
+  name: string;
+  email: string | null;
+  company: string | null;
+  deletedAt: string;
+  /** when the purge removes it for good */
+  purgeAt: string;
+}
+
+export interface TrashPage {
+  contacts: TrashedContact[];
+  /** cursor for the "Older" link (deleted earlier), or null on the last page */
+  older: string | null;
+  /** cursor for the "Newer" link, or null on the first page */
+  newer: string | null;
+  /** every contact in the trash, on every page */
+  total: number;
+  /** the latest deletion in the trash (epoch ms), or null when it is empty: "Empty trash" removes up to it */
+  latest: number | null;
+}
+
+/** The owner's contacts in the trash: deleted, and not yet PURGE_AFTER_MS ago (the purge may not have run yet). */
+function inTrash(executor: typeof db, ownerId: string, now: number) {
+  return executor
+    .selectFrom("contacts")
+    .where("owner_id", "=", ownerId)
+    .where("deleted_at", "is not", null)
+    .where("deleted_at", ">", now - PURGE_AFTER_MS);
+}
+
+/**
+ * A page of the owner's trash, latest deletion first, by keyset over
+ * (deleted_at, id) on contacts_owner_trash_idx. `cursor` comes from the URL
+ * as is: a malformed one reads the first page.
+ */
+export async function listTrash(ownerId: string, { cursor: raw }: { cursor?: string | null } = {}, now = Date.now()): Promise<TrashPage> {
+  const cursor = decodeCursor(raw ?? null);
+  const rows = await trashPageQuery(ownerId, cursor, now).execute();
+  if (cursor?.direction === "newer" && rows.length === 0) return listTrash(ownerId, {}, now);
+  const page = keysetPage(rows, cursor, TRASH_PAGE_SIZE, (row) => ({ at: row.deleted_at!, id: row.id }));
+  return {
+    contacts: page.rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      email: row.email,
+      company: row.company,
+      deletedAt: new Date(row.deleted_at!).toISOString(),
+      purgeAt: new Date(row.deleted_at! + PURGE_AFTER_MS).toISOString(),
+    })),
+    older: page.older,
+    newer: page.newer,
+    ...(await trashSummary(ownerId, now)),
+  };
+}
+
+/** How many contacts the owner's trash holds, and its latest deletion (null when it is empty). */
+export async function trashSummary(ownerId: string, now = Date.now()): Promise<Pick<TrashPage, "total" | "latest">> {
+  const summary = await inTrash(db, ownerId, now)
+    .select((eb) => [eb.fn.countAll<number | string>().as("total"), eb.fn.max("deleted_at").as("latest")])
+    .executeTakeFirstOrThrow();
+  return { total: Number(summary.total), latest: summary.latest === null ? null : Number(summary.latest) };
+}
+
+/** The rows behind a page of the trash: up to TRASH_PAGE_SIZE + 1 from the cursor, in its direction (exported for the index test). */
+export function trashPageQuery(ownerId: string, cursor: Cursor | null, now = Date.now()) {
+  const direction = cursor?.direction === "newer" ? "asc" : "desc";
+  return inTrash(db, ownerId, now)
+    .select(["id", "name", "email", "company", "deleted_at"])
+    .$if(cursor !== null, (qb) => qb.where(trashKeyCompared(cursor!)))
+    .orderBy("deleted_at", direction)
+    .orderBy("id", direction)
+    .limit(TRASH_PAGE_SIZE + 1);
+}
+
+/** (deleted_at, id) past the cursor, in its direction. */
+function trashKeyCompared(cursor: Cursor) {
+  return sql<boolean>`(deleted_at, id) ${sql.raw(cursor.direction === "newer" ? ">" : "<")} (${cursor.at}, ${cursor.id})`;
+}
+
+/** The owner's contact in the trash with this id, or null (also for a live one, or another account's). */
+export async function getTrashedContact(ownerId: string, id: string, now = Date.now()): Promise<{ id: string; name: string } | null> {
+  const row = await inTrash(db, ownerId, now).select(["id", "name"]).where("id", "=", id).executeTakeFirst();
+  return row ?? null;
+}
+
+/** Removes the owner's contact from the trash for good. Its name, or null if it was not in the trash. */
+export async function deleteForever(ownerId: string, id: string, executor = db): Promise<{ name: string } | null> {
+  const row = await executor
+    .deleteFrom("contacts")
+    .where("owner_id", "=", ownerId)
+    .where("id", "=", id)
+    .where("deleted_at", "is not", null)
+    .returning("name")
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+/**
+ * Empties the owner's trash for good, up to the deletion at `upTo` (the
+ * latest one the confirmation showed): a contact deleted in another tab
+ * since is not swept away unseen. How many went.
+ */
+export async function emptyTrash(ownerId: string, { upTo }: { upTo: number }, executor = db): Promise<number> {
+  const result = await executor
+    .deleteFrom("contacts")
+    .where("owner_id", "=", ownerId)
+    .where("deleted_at", "is not", null)
+    .where("deleted_at", "<=", upTo)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+// ---- the purge
 
 const PURGE_BATCH = 1000;
 

@@ -99,6 +99,8 @@ export default function ContactsPage() {
         <a href={exportHref("vcf", q)} download>
           vCard
         </a>
+        {" · "}
+        <Link to="/contacts/trash">Trash</Link>
       </p>
 
       <Form

@@ -23,6 +23,7 @@ let server: RunningServer;
 let cookie = "";
 let contactId = "";
 let importId = "";
+let trashedId = "";
 
 beforeAll(async () => {
   const url = `file:${join(dir, "http.sqlite")}`;
@@ -37,6 +38,10 @@ beforeAll(async () => {
     .join("; ");
   const created = await post("/contacts/new", "name=Ada&email=ada%40example.com");
   contactId = created.headers.get("location")!.split("/").pop()!;
+  // A contact in the trash, for the trash's pages.
+  const trashed = await post("/contacts/new", "name=Gone&email=gone%40example.com");
+  trashedId = trashed.headers.get("location")!.split("/").pop()!;
+  expect((await post(`/contacts/${trashedId}/delete`, "")).status).toBe(303);
   // An import with a rejected row, so its page and its rejected rows' download have a real id.
   const upload = new FormData();
   upload.set("file", new File(["Name,Email\r\nGrace,grace@example.com\r\nBad,not-an-email\r\n"], "contacts.csv", { type: "text/csv" }));
@@ -73,6 +78,7 @@ async function contactName() {
 const REAL_PARAMS: Record<string, () => string> = {
   contactId: () => contactId,
   importId: () => importId,
+  trashedId: () => trashedId,
   "*": () => `no/such/page-${unknownId}`,
 };
 
