@@ -1,4 +1,5 @@
 import { Form, type FormProps } from "@remix-run/react";
+import { FormProblem } from "./form-problem";
 import { SubmissionKey } from "./submission-key";
 
 /**
@@ -16,11 +17,7 @@ export function WriteForm({
 }: Omit<FormProps, "method"> & { submissionKey: string; problem?: string | null }) {
   return (
     <>
-      {problem ? (
-        <p className="form-error" role="alert">
-          {problem}
-        </p>
-      ) : null}
+      <FormProblem message={problem} />
       <Form method="post" {...props}>
         <SubmissionKey value={submissionKey} />
         {children}

@@ -3,6 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { clearSessionCookie, listSessions, requireUser, revokeAllSessions, revokeSession } from "#app/auth/session.server";
 import { describeUserAgent } from "#app/auth/user-agent";
 import { GeneralErrorBoundary } from "#app/components/error-page";
+import { FormProblem } from "#app/components/form-problem";
 import { formatDate } from "#app/client/format";
 import { SubmitButton } from "#app/components/submit-button";
 import { redirectWithFlash } from "#app/http/flash.server";
@@ -78,11 +79,7 @@ export default function AccountPage() {
         Signed in as <strong>{email}</strong>.
       </p>
 
-      {networkFailure ? (
-        <p className="form-error" role="alert">
-          {networkFailure}
-        </p>
-      ) : null}
+      <FormProblem message={networkFailure} />
 
       <h2 id="sessions-title">Where you are signed in</h2>
       <ul className="session-list" aria-labelledby="sessions-title">

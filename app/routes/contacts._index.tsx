@@ -23,6 +23,7 @@ import { lostSubmission } from "#app/client/network";
 import { keepPageWhenOffline } from "#app/client/offline";
 import type { clientAction as deleteAction } from "./contacts.$contactId.delete";
 import { GeneralErrorBoundary } from "#app/components/error-page";
+import { Pager } from "#app/components/pager";
 import { formatDate } from "#app/client/format";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -152,22 +153,7 @@ export default function ContactsPage() {
         <KeepDeleteFetcher key={id} contactId={id} />
       ))}
 
-      {newer || older ? (
-        <nav className="pager" aria-label="Pages">
-          {newer ? (
-            <Link to={pageHref(q, newer)} rel="prev">
-              ← Newer
-            </Link>
-          ) : (
-            <span />
-          )}{" "}
-          {older ? (
-            <Link to={pageHref(q, older)} rel="next">
-              Older →
-            </Link>
-          ) : null}
-        </nav>
-      ) : null}
+      <Pager newer={newer} older={older} href={(cursor) => pageHref(q, cursor)} />
     </section>
   );
 }

@@ -4,6 +4,8 @@ import { requireUser } from "#app/auth/session.server";
 import { clientWriteAction, revalidateUnlessLost, useWriteResult } from "#app/client/network";
 import { formatDate, formatDay } from "#app/client/format";
 import { GeneralErrorBoundary } from "#app/components/error-page";
+import { FormProblem } from "#app/components/form-problem";
+import { Pager } from "#app/components/pager";
 import { SubmitButton } from "#app/components/submit-button";
 import { WriteForm } from "#app/components/write-form";
 import { trashAction } from "#app/contacts/trash-action.server";
@@ -58,11 +60,7 @@ export default function TrashPage() {
           ? "Deleted contacts stay here for 30 days, then they are deleted for good."
           : `${total === 1 ? "1 deleted contact" : `${total.toLocaleString("en-US")} deleted contacts`}. They stay here for 30 days, then they are deleted for good.`}
       </p>
-      {networkFailure ? (
-        <p className="form-error" role="alert">
-          {networkFailure}
-        </p>
-      ) : null}
+      <FormProblem message={networkFailure} />
 
       {contacts.length === 0 ? (
         <p className="empty">
@@ -99,22 +97,7 @@ export default function TrashPage() {
         </ol>
       )}
 
-      {newer || older ? (
-        <nav className="pager" aria-label="Pages">
-          {newer ? (
-            <Link to={pageHref(newer)} rel="prev">
-              ← Newer
-            </Link>
-          ) : (
-            <span />
-          )}{" "}
-          {older ? (
-            <Link to={pageHref(older)} rel="next">
-              Older →
-            </Link>
-          ) : null}
-        </nav>
-      ) : null}
+      <Pager newer={newer} older={older} href={pageHref} />
     </section>
   );
 }
