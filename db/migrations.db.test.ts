@@ -47,7 +47,7 @@ describe(`2026-12-02T0100_optional_contact_email (${dialect})`, () => {
     });
     await db.insertInto("contacts").values([1, 2, 3].map(contact)).execute();
 
-    await migrateToLatest(db);
+    await migrateTo(db, "2026-12-02T0100_optional_contact_email");
 
     const rows = await db.selectFrom("contacts").selectAll().orderBy("id").execute();
     expect(

@@ -59,6 +59,8 @@ interface ContactsTable {
   updated_at: number;
   /** when the owner deleted it (epoch ms): hidden everywhere, restorable for 10 minutes, purged after 30 days; null while live */
   deleted_at: number | null;
+  /** when the owner starred it (epoch ms); null: not starred */
+  starred_at: number | null;
 }
 
 /** Only app/http/rate-limit.server.ts reads or writes this table. */

@@ -11,6 +11,17 @@ import { normalizeQuery, searchFilter, trigramMatch, type SearchFilter } from ".
 
 export const PAGE_SIZE = 50;
 
+/**
+ * Whose contacts a list reads, and which of them: an owner's id (every live
+ * contact), or the owner and a narrowing (only the starred). Every plan
+ * below applies it in the same place (ofOwner), so they agree.
+ */
+export type ListScope = string | { ownerId: string; starred?: boolean };
+
+function scopeOf(scope: ListScope): { ownerId: string; starred: boolean } {
+  return typeof scope === "string" ? { ownerId: scope, starred: false } : { ownerId: scope.ownerId, starred: scope.starred ?? false };
+}
+
 export interface ContactPage {
   contacts: ContactSummary[];
   /** cursor for the "Older" link, or null on the last page */
@@ -27,14 +38,14 @@ export interface ContactPage {
  */
 export async function listContacts(
   ownerId: string,
-  { q, cursor: rawCursor }: { q?: string | null; cursor?: string | null } = {},
+  { q, cursor: rawCursor, starred = false }: { q?: string | null; cursor?: string | null; starred?: boolean } = {},
 ): Promise<ContactPage> {
   const query = normalizeQuery(q ?? null);
   const cursor = decodeCursor(rawCursor ?? null);
-  const rows = await pageRows(ownerId, query, cursor);
+  const rows = await pageRows({ ownerId, starred }, query, cursor);
   if (cursor?.direction === "newer" && rows.length === 0) {
-    // Everything newer has gone (deleted): the first page is the right answer.
-    return listContacts(ownerId, { q: query });
+    // Everything newer has gone (deleted, unstarred): the first page is the right answer.
+    return listContacts(ownerId, { q: query, starred });
   }
 
   const page = keysetPage(rows, cursor, PAGE_SIZE, (row) => ({ at: row.created_at, id: row.id }));
@@ -75,18 +86,18 @@ export const SEARCH_PLAN = {
  * applies the plain scan's conditions (pageQuery) to every row it reads, so
  * it returns exactly what the plain scan would.
  */
-async function pageRows(ownerId: string, query: string, cursor: Cursor | null): Promise<SummaryRow[]> {
+async function pageRows(scope: ListScope, query: string, cursor: Cursor | null): Promise<SummaryRow[]> {
   const filter = searchFilter(query);
-  if (!filter) return pageQuery(ownerId, query, cursor).execute();
-  return dialect === "sqlite" ? sqliteSearchRows(ownerId, filter, cursor) : postgresSearchRows(ownerId, filter, cursor);
+  if (!filter) return pageQuery(scope, query, cursor).execute();
+  return dialect === "sqlite" ? sqliteSearchRows(scope, filter, cursor) : postgresSearchRows(scope, filter, cursor);
 }
 
-async function sqliteSearchRows(ownerId: string, filter: SearchFilter, cursor: Cursor | null): Promise<SummaryRow[]> {
+async function sqliteSearchRows(scope: ListScope, filter: SearchFilter, cursor: Cursor | null): Promise<SummaryRow[]> {
   const found = await candidateQuery(filter, SEARCH_PLAN.gatherLimit + 1).execute();
   if (found.length === 0) return [];
   if (found.length <= SEARCH_PLAN.gatherLimit) {
     return gatherQuery(
-      ownerId,
+      scope,
       filter,
       cursor,
       PAGE_SIZE + 1,
@@ -95,14 +106,14 @@ async function sqliteSearchRows(ownerId: string, filter: SearchFilter, cursor: C
   }
   // Where the walk stops is a key, found first: a contact added or deleted
   // meanwhile cannot make the walk and the rest overlap or leave a gap.
-  const stop = await walkStop(ownerId, cursor);
-  const walked = await walkQuery(ownerId, filter, cursor, stop).execute();
+  const stop = await walkStop(scope, cursor);
+  const walked = await walkQuery(scope, filter, cursor, stop).execute();
   if (stop === undefined || walked.length > PAGE_SIZE) return walked;
-  const rest = await gatherQuery(ownerId, filter, beyond(stop, cursor), PAGE_SIZE + 1 - walked.length).execute();
+  const rest = await gatherQuery(scope, filter, beyond(stop, cursor), PAGE_SIZE + 1 - walked.length).execute();
   return [...walked, ...rest];
 }
 
-async function postgresSearchRows(ownerId: string, filter: SearchFilter, cursor: Cursor | null): Promise<SummaryRow[]> {
+async function postgresSearchRows(scope: ListScope, filter: SearchFilter, cursor: Cursor | null): Promise<SummaryRow[]> {
   // One snapshot for the walk, where it stopped and the rest: no overlap and
   // no gap, whatever is added or deleted meanwhile. The walk usually fills
   // the page, so where it stopped is looked up only when it did not.
@@ -110,12 +121,12 @@ async function postgresSearchRows(ownerId: string, filter: SearchFilter, cursor:
     .transaction()
     .setIsolationLevel("repeatable read")
     .execute(async (trx) => {
-      const walked = await walkQuery(ownerId, filter, cursor, undefined, trx).execute();
+      const walked = await walkQuery(scope, filter, cursor, undefined, trx).execute();
       if (walked.length > PAGE_SIZE) return walked;
-      const stop = await walkStop(ownerId, cursor, trx);
+      const stop = await walkStop(scope, cursor, trx);
       if (stop === undefined) return walked;
       await bitmapScansOnly(trx);
-      const rest = await gatherQuery(ownerId, filter, beyond(stop, cursor), PAGE_SIZE + 1 - walked.length, undefined, trx).execute();
+      const rest = await gatherQuery(scope, filter, beyond(stop, cursor), PAGE_SIZE + 1 - walked.length, undefined, trx).execute();
       return [...walked, ...rest];
     });
 }
@@ -127,9 +138,9 @@ async function postgresSearchRows(ownerId: string, filter: SearchFilter, cursor:
  * plan must agree with. Exported, like the other plans' queries, so that
  * tests can check their plans.
  */
-export function pageQuery(ownerId: string, query: string | SearchFilter | null, cursor: Cursor | null) {
+export function pageQuery(scope: ListScope, query: string | SearchFilter | null, cursor: Cursor | null) {
   const filter = typeof query === "string" ? searchFilter(query) : query;
-  const scoped = ofOwner(db.selectFrom("contacts").select(SUMMARY_SELECTION), ownerId, cursor);
+  const scoped = ofOwner(db.selectFrom("contacts").select(SUMMARY_SELECTION), scope, cursor);
   return inPageOrder(filter ? matching(scoped, filter) : scoped, cursor, PAGE_SIZE + 1);
 }
 
@@ -153,19 +164,19 @@ export function candidateQuery(filter: SearchFilter, limit: number) {
  * so it reads the list index in order, and only as far as it must.
  */
 export function walkQuery(
-  ownerId: string,
+  scope: ListScope,
   filter: SearchFilter,
   cursor: Cursor | null,
   stop?: { created_at: number; id: string },
   executor = db,
 ) {
   if (dialect === "sqlite") {
-    return pageQuery(ownerId, filter, cursor).$if(stop !== undefined, (qb) =>
+    return pageQuery(scope, filter, cursor).$if(stop !== undefined, (qb) =>
       qb.where(keyCompared(stop!, cursor?.direction === "newer" ? "<=" : ">=")),
     );
   }
   const newest = inPageOrder(
-    ofOwner(executor.selectFrom("contacts").select([...SUMMARY_SELECTION, "contacts.search"]), ownerId, cursor),
+    ofOwner(executor.selectFrom("contacts").select([...SUMMARY_SELECTION, "contacts.search"]), scope, cursor),
     cursor,
     SEARCH_PLAN.walkLimit,
   );
@@ -179,7 +190,7 @@ export function walkQuery(
  * Postgres, run it after bitmapScansOnly, so that the GIN index serves it.
  */
 export function gatherQuery(
-  ownerId: string,
+  scope: ListScope,
   filter: SearchFilter,
   cursor: Cursor | null,
   limit: number,
@@ -192,7 +203,7 @@ export function gatherQuery(
       .crossJoin("contacts")
       .where(sql<SqlBool>`contacts.rowid = candidate.value`)
       .select(SUMMARY_SELECTION);
-    return inPageOrder(matching(ofOwner(given, ownerId, cursor), filter), cursor, limit);
+    return inPageOrder(matching(ofOwner(given, scope, cursor), filter), cursor, limit);
   }
   if (dialect === "sqlite") {
     const all = executor
@@ -200,13 +211,13 @@ export function gatherQuery(
       .crossJoin("contacts")
       .where(sql<SqlBool>`contacts.rowid = contacts_fts.rowid and contacts_fts match ${trigramMatch(filter.indexed)}`)
       .select(SUMMARY_SELECTION);
-    return inPageOrder(matching(ofOwner(all, ownerId, cursor), filter), cursor, limit);
+    return inPageOrder(matching(ofOwner(all, scope, cursor), filter), cursor, limit);
   }
   // GIN reads every posting of every trigram it is given, so it is given the
   // longest pieces of the query only: an address's "example" is in nearly
   // every row (34 ms with it, 0.3 ms without). The whole pattern then checks
   // each row, written so that the planner does not hand it to the index too.
-  const scoped = ofOwner(executor.selectFrom("contacts").select(SUMMARY_SELECTION), ownerId, cursor)
+  const scoped = ofOwner(executor.selectFrom("contacts").select(SUMMARY_SELECTION), scope, cursor)
     .where((eb) => eb.and(filter.narrow.map((piece) => sql<SqlBool>`contacts.search like ${piece} escape '\\'`)))
     .where(sql<SqlBool>`(contacts.search || '') like ${filter.pattern} escape '\\'`);
   return inPageOrder(scoped, cursor, limit);
@@ -223,8 +234,8 @@ export async function bitmapScansOnly(trx: typeof db): Promise<void> {
 }
 
 /** The key of the walkLimit-th contact from the cursor, where plan 2 stops; none if the list ends first. */
-function walkStop(ownerId: string, cursor: Cursor | null, executor = db) {
-  const keys = ofOwner(executor.selectFrom("contacts").select(["contacts.created_at", "contacts.id"]), ownerId, cursor);
+function walkStop(scope: ListScope, cursor: Cursor | null, executor = db) {
+  const keys = ofOwner(executor.selectFrom("contacts").select(["contacts.created_at", "contacts.id"]), scope, cursor);
   return inPageOrder(keys, cursor, 1)
     .offset(SEARCH_PLAN.walkLimit - 1)
     .executeTakeFirst();
@@ -235,11 +246,13 @@ function beyond(stop: { created_at: number; id: string }, cursor: Cursor | null)
   return { direction: cursor?.direction ?? "older", at: stop.created_at, id: stop.id };
 }
 
-/** The owner's live contacts past the cursor. */
-function ofOwner<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>, ownerId: string, cursor: Cursor | null) {
+/** The scope's live contacts (the owner's, or the owner's starred) past the cursor. */
+function ofOwner<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>, scope: ListScope, cursor: Cursor | null) {
+  const { ownerId, starred } = scopeOf(scope);
   return qb
     .where(sql<SqlBool>`contacts.owner_id = ${ownerId}`)
     .where(sql<SqlBool>`contacts.deleted_at is null`)
+    .$if(starred, (qb) => qb.where(sql<SqlBool>`contacts.starred_at is not null`))
     .$if(cursor !== null, (qb) =>
       qb.where(keyCompared({ created_at: cursor!.at, id: cursor!.id }, cursor!.direction === "newer" ? ">" : "<")),
     );

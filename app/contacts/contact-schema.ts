@@ -99,3 +99,13 @@ export const DUPLICATE_EMAIL_MESSAGE = "You already have a contact with this ema
  * to (listRedirect keeps it only if it is a list page on this site).
  */
 export const ReturnToFormSchema = z.object({ returnTo: z.string().optional() });
+
+/**
+ * The star button's form: the state asked for ("1" star, "0" unstar: a
+ * retry or a second tab sets the same state, where a toggle would undo it),
+ * and the page it was sent from, to go back to.
+ */
+export const StarFormSchema = z.object({
+  starred: z.enum(["1", "0"], { error: "This form is out of date. Reload the page and try again." }).transform((value) => value === "1"),
+  returnTo: z.string().optional(),
+});

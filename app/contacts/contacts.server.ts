@@ -19,24 +19,26 @@ import { searchText } from "./search";
 export type Contact = ContactFields & {
   id: string;
   version: number;
+  /** the owner starred it (star.server.ts); not a form field, and not part of the edit's version */
+  starred: boolean;
   createdAt: string;
   updatedAt: string;
 };
 
-/** What a list row shows: the fields marked `listed`, and when it was added. */
-export type ContactSummary = Pick<Contact, "id" | "createdAt" | ListedFieldName>;
+/** What a list row shows: the fields marked `listed`, the star, and when it was added. */
+export type ContactSummary = Pick<Contact, "id" | "createdAt" | "starred" | ListedFieldName>;
 
 const LISTED = LISTED_FIELD_NAMES;
 
 /** The columns of a list row. */
-export const SUMMARY_COLUMNS = ["id", ...LISTED, "created_at"] as const;
+export const SUMMARY_COLUMNS = ["id", ...LISTED, "starred_at", "created_at"] as const;
 /** The columns of a whole contact. */
-export const ALL_COLUMNS = ["id", ...CONTACT_FIELD_NAMES, "version", "created_at", "updated_at"] as const;
+export const ALL_COLUMNS = ["id", ...CONTACT_FIELD_NAMES, "version", "starred_at", "created_at", "updated_at"] as const;
 
 export type SummaryRow = Pick<ContactRow, (typeof SUMMARY_COLUMNS)[number]>;
 
 export function toSummary(row: SummaryRow): ContactSummary {
-  const summary = { id: row.id, createdAt: new Date(row.created_at).toISOString() } as ContactSummary;
+  const summary = { id: row.id, createdAt: new Date(row.created_at).toISOString(), starred: row.starred_at !== null } as ContactSummary;
   for (const name of LISTED) (summary as Record<string, unknown>)[name] = row[name];
   return summary;
 }
@@ -45,6 +47,7 @@ export function toContact(row: Pick<ContactRow, (typeof ALL_COLUMNS)[number]>): 
   const contact = {
     id: row.id,
     version: row.version,
+    starred: row.starred_at !== null,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
   } as Contact;

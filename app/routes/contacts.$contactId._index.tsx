@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useFetcher, useLoaderData } from "@remix-run/react";
 import { requireUser } from "#app/auth/session.server";
 import { ContactFieldList } from "#app/contacts/contact-details";
 import { getContact } from "#app/contacts/contacts.server";
@@ -7,12 +7,15 @@ import { GeneralErrorBoundary } from "#app/components/error-page";
 import { formatDate } from "#app/client/format";
 import { keepPageWhenOffline } from "#app/client/offline";
 import { notFound, requireIdParam } from "#app/http/responses.server";
+import { FormProblem } from "#app/components/form-problem";
+import { SubmissionKey } from "#app/components/submission-key";
+import { newSubmissionKey } from "#app/submissions/submission-keys.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const contact = await getContact(user.id, requireIdParam(params.contactId));
   if (!contact) notFound("No such contact");
-  return { contact };
+  return { contact, starKey: newSubmissionKey() };
 }
 
 // A reload of the contact that cannot reach the server keeps it on screen (see offline.ts).
@@ -23,13 +26,16 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function ContactPage() {
-  const { contact } = useLoaderData<typeof loader>();
+  const { contact, starKey } = useLoaderData<typeof loader>();
   return (
     <article className="narrow" aria-labelledby="contact-title">
       <p className="back">
         <Link to="/contacts">← Contacts</Link>
       </p>
-      <h1 id="contact-title">{contact.name}</h1>
+      <div className="page-head">
+        <h1 id="contact-title">{contact.name}</h1>
+        <StarForm contactId={contact.id} starred={contact.starred} submissionKey={starKey} />
+      </div>
       <dl className="details">
         <ContactFieldList contact={contact} />
         <dt>Added</dt>
@@ -50,6 +56,28 @@ export default function ContactPage() {
         </Link>
       </div>
     </article>
+  );
+}
+
+/**
+ * The contact's star: a POST form (a fetcher's, so that a refusal or a
+ * request lost on the network is said here), showing the state it asks for
+ * while it is on its way.
+ */
+function StarForm({ contactId, starred, submissionKey }: { contactId: string; starred: boolean; submissionKey: string }) {
+  const star = useFetcher<{ error?: string; networkFailure?: string }>({ key: `star:${contactId}` });
+  const shown = star.formData ? star.formData.get("starred") === "1" : starred;
+  const problem = star.state === "idle" ? (star.data?.error ?? star.data?.networkFailure) : null;
+  return (
+    <star.Form method="post" action={`/contacts/${contactId}/star`} className="star-form">
+      <SubmissionKey value={submissionKey} />
+      <input type="hidden" name="starred" value={shown ? "0" : "1"} />
+      <input type="hidden" name="returnTo" value={`/contacts/${contactId}`} />
+      <button type="submit" className="button" aria-pressed={shown}>
+        {shown ? "★ Starred" : "☆ Star"}
+      </button>
+      <FormProblem message={problem} />
+    </star.Form>
   );
 }
 

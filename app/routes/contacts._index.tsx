@@ -1,38 +1,30 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import {
-  Form,
-  Link,
-  useFetcher,
-  useFetchers,
-  useLoaderData,
-  useLocation,
-  useNavigate,
-  useNavigation,
-  useSubmit,
-  type ShouldRevalidateFunction,
-} from "@remix-run/react";
-import { useEffect, useRef, useState, type MouseEvent } from "react";
+import { Form, Link, useLoaderData, useLocation, useNavigation, useSubmit, type ShouldRevalidateFunction } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 import { requireUser } from "#app/auth/session.server";
-import { listedDetails } from "#app/contacts/contact-details";
-import type { ContactSummary } from "#app/contacts/contacts.server";
 import { listContacts } from "#app/contacts/contact-list.server";
+import {
+  ContactRow,
+  deleteFetcherKey,
+  KeepFetcher,
+  starFetcherKey,
+  useRowActions,
+  useRowsWithPendingUndos,
+} from "#app/contacts/contact-rows";
 import { normalizeQuery } from "#app/contacts/search";
-import { deleteProblem } from "#app/contacts/delete-outcome";
-import { isId, newId } from "#app/shared/ids";
 import { lostSubmission } from "#app/client/network";
 import { keepPageWhenOffline } from "#app/client/offline";
-import type { clientAction as deleteAction } from "./contacts.$contactId.delete";
 import { GeneralErrorBoundary } from "#app/components/error-page";
 import { Pager } from "#app/components/pager";
-import { formatDate } from "#app/client/format";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const url = new URL(request.url);
   // The query as it is searched is the one echoed (box, title, labels): no control characters.
   const q = normalizeQuery(url.searchParams.get("q"));
-  const page = await listContacts(user.id, { q, cursor: url.searchParams.get("cursor") });
-  return { q, ...page };
+  const starred = url.searchParams.get("starred") === "1";
+  const page = await listContacts(user.id, { q, starred, cursor: url.searchParams.get("cursor") });
+  return { q, starred, ...page };
 }
 
 // A reload of the list that cannot reach the server keeps the list on screen (see offline.ts).
@@ -50,9 +42,10 @@ function exportHref(extension: "csv" | "vcf", q: string) {
   return q ? `/contacts/export.${extension}?${new URLSearchParams({ q })}` : `/contacts/export.${extension}`;
 }
 
-function pageHref(q: string, cursor: string | null) {
+function pageHref(q: string, starred: boolean, cursor: string | null) {
   const params = new URLSearchParams();
   if (q) params.set("q", q);
+  if (starred) params.set("starred", "1");
   if (cursor) params.set("cursor", cursor);
   const search = params.toString();
   return search ? `/contacts?${search}` : "/contacts";
@@ -63,7 +56,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function ContactsPage() {
-  const { q, contacts, older, newer } = useLoaderData<typeof loader>();
+  const { q, starred, contacts, older, newer } = useLoaderData<typeof loader>();
   const location = useLocation();
   const here = location.pathname + location.search;
   const rows = useRowsWithPendingUndos(contacts, here);
@@ -116,6 +109,7 @@ export default function ContactsPage() {
           timer.current = setTimeout(() => submit(form, { replace: q !== "" }), SEARCH_DEBOUNCE_MS);
         }}
       >
+        {starred ? <input type="hidden" name="starred" value="1" /> : null}
         <label htmlFor="q">Search contacts</label>
         <div className="search-row">
           <input
@@ -132,8 +126,19 @@ export default function ContactsPage() {
         </div>
       </Form>
 
+      <nav className="filters" aria-label="Show">
+        {starred ? <Link to={pageHref(q, false, null)}>All contacts</Link> : <strong aria-current="page">All contacts</strong>}
+        {" · "}
+        {starred ? <strong aria-current="page">Starred</strong> : <Link to={pageHref(q, true, null)}>Starred</Link>}
+      </nav>
+
       {rows.length === 0 ? (
-        q ? (
+        starred ? (
+          <p className="empty">
+            {q ? `No starred contacts match “${q}”. ` : "No starred contacts yet: star a contact with ☆ to keep it here. "}
+            <Link to={pageHref(q, false, null)}>Show all contacts</Link>
+          </p>
+        ) : q ? (
           <p className="empty">
             No contacts match “{q}”. <Link to="/contacts">Show all contacts</Link>
           </p>
@@ -143,140 +148,25 @@ export default function ContactsPage() {
           </p>
         )
       ) : (
-        <ol className="contact-list" aria-label={q ? `Contacts matching “${q}”` : "Contacts, newest first"}>
+        <ol
+          className="contact-list"
+          aria-label={`${starred ? "Starred contacts" : "Contacts"}${q ? ` matching “${q}”` : ", newest first"}`}
+        >
           {rows.map((contact) => (
-            <ContactRow key={contact.id} contact={contact} confirmQuery={confirmQuery} actions={rowActions} />
+            <ContactRow key={contact.id} contact={contact} confirmQuery={confirmQuery} returnTo={here} actions={rowActions} />
           ))}
         </ol>
       )}
       {[...rowActions.touched].map((id) => (
-        <KeepDeleteFetcher key={id} contactId={id} />
+        <KeepFetcher key={id} fetcherKey={deleteFetcherKey(id)} />
+      ))}
+      {[...rowActions.starTouched].map((id) => (
+        <KeepFetcher key={id} fetcherKey={starFetcherKey(id)} />
       ))}
 
-      <Pager newer={newer} older={older} href={(cursor) => pageHref(q, cursor)} />
+      <Pager newer={newer} older={older} href={(cursor) => pageHref(q, starred, cursor)} />
     </section>
   );
-}
-
-// With JavaScript, Delete and Undo are optimistic: the row leaves (or comes
-// back) at once, and the server's answer settles it. Without JavaScript the
-// same Delete link opens the confirmation page, and Undo is a plain form.
-
-/** Rows deleted from this tab's lists, by id, so that an Undo can show them again at once. */
-const deletedRows = new Map<string, { contact: ContactSummary; list: string }>();
-
-const deleteFetcherKey = (id: string) => `delete:${id}`;
-
-/** A plain left click, which the page may handle itself (not a new tab or window). */
-function isPlainClick(event: MouseEvent<HTMLAnchorElement>): boolean {
-  return event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey;
-}
-
-/**
- * What the rows need from the router, made once for the page: 50 rows of
- * <Link> and useFetcher cost a router lookup each on every render (about a
- * millisecond a page on the server). The rows are plain links; a click
- * navigates (or deletes) through these handlers.
- */
-function useRowActions(returnTo: string) {
-  const navigate = useNavigate();
-  const submit = useSubmit();
-  // One key per row and intent: a retry after a lost answer is the same delete.
-  const keys = useRef(new Map<string, string>());
-  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
-  const deleting = new Set(
-    useFetchers()
-      .filter((f) => f.state !== "idle" && f.key.startsWith("delete:"))
-      .map((f) => f.key.slice("delete:".length)),
-  );
-  return {
-    deleting,
-    touched,
-    open(event: MouseEvent<HTMLAnchorElement>) {
-      if (!isPlainClick(event)) return;
-      event.preventDefault();
-      navigate(event.currentTarget.getAttribute("href")!);
-    },
-    remove(event: MouseEvent<HTMLAnchorElement>, contact: ContactSummary) {
-      if (!isPlainClick(event)) return;
-      event.preventDefault();
-      const key = keys.current.get(contact.id) ?? newId();
-      keys.current.set(contact.id, key);
-      deletedRows.set(contact.id, { contact, list: returnTo });
-      setTouched((ids) => new Set(ids).add(contact.id));
-      submit(
-        { submissionKey: key, returnTo },
-        { method: "post", action: `/contacts/${contact.id}/delete`, navigate: false, fetcherKey: deleteFetcherKey(contact.id) },
-      );
-    },
-  };
-}
-
-function ContactRow({
-  contact,
-  confirmQuery,
-  actions,
-}: {
-  contact: ContactSummary;
-  confirmQuery: string;
-  actions: ReturnType<typeof useRowActions>;
-}) {
-  if (actions.deleting.has(contact.id)) return null;
-  // Styled by position (styles.css): 50 rows of class attributes are a
-  // measurable share of rendering the page on the server. The spaces between
-  // the parts are for text browsers and copied text (w3m ran them together);
-  // in the row's grid they take no room.
-  return (
-    <li>
-      <a href={`/contacts/${contact.id}`} onClick={actions.open}>
-        {contact.name}
-      </a>{" "}
-      <span>{listedDetails(contact)}</span> <time dateTime={contact.createdAt}>{formatDate(contact.createdAt)}</time>{" "}
-      <a
-        href={`/contacts/${contact.id}/delete?${confirmQuery}`}
-        aria-label={`Delete ${contact.name}`}
-        onClick={(event) => actions.remove(event, contact)}
-      >
-        Delete
-      </a>
-      {actions.touched.has(contact.id) ? <DeleteProblem contactId={contact.id} /> : null}
-    </li>
-  );
-}
-
-/**
- * Holds a row's delete fetcher for as long as the page is shown. React
- * Router drops the answer of a fetcher nobody renders any more, redirect
- * included, and the row (with its DeleteProblem) is not rendered while its
- * delete is on its way.
- */
-function KeepDeleteFetcher({ contactId }: { contactId: string }) {
-  useFetcher({ key: deleteFetcherKey(contactId) });
-  return null;
-}
-
-/** Why this row's delete did not go through, once its request has settled (only for rows the user tried to delete). */
-function DeleteProblem({ contactId }: { contactId: string }) {
-  const fetcher = useFetcher<typeof deleteAction>({ key: deleteFetcherKey(contactId) });
-  const problem = fetcher.state === "idle" ? deleteProblem(fetcher.data) : null;
-  return problem ? (
-    <p className="form-error row-error" role="alert">
-      {problem}
-    </p>
-  ) : null;
-}
-
-/** The page's rows, plus those whose Undo is on its way (where they were, newest first). */
-function useRowsWithPendingUndos(contacts: ContactSummary[], here: string): ContactSummary[] {
-  const undoing = useFetchers()
-    .filter((f) => f.state !== "idle" && f.formMethod?.toUpperCase() === "POST")
-    .map((f) => /^\/contacts\/([^/]+)\/restore$/.exec(f.formAction ?? "")?.[1])
-    .filter(isId)
-    .map((id) => deletedRows.get(id))
-    .filter((row) => row !== undefined && row.list === here && !contacts.some((c) => c.id === row.contact.id))
-    .map((row) => row!.contact);
-  if (undoing.length === 0) return contacts;
-  return [...contacts, ...undoing].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.id < b.id ? 1 : -1));
 }
 
 export function ErrorBoundary() {

@@ -40,8 +40,7 @@ describe.each([{ js: false }, { js: true }])("starting once, JavaScript $js", ({
     page.on("request", (request) => {
       if (request.method() === "POST") posts.push(request.url());
     });
-    // A double click (Chromium sends the form once; with JavaScript the first click disables the
-    // button), and the same form, its submission key too, twice more at once: what a browser that
+    // A double click, and the same form, its submission key too, twice more at once: what a browser that
     // sends it again after a lost answer, or a double submit that gets through, would send.
     const form = await reviewForm(page, "start");
     const [, ...again] = await Promise.all([
@@ -55,7 +54,12 @@ describe.each([{ js: false }, { js: true }])("starting once, JavaScript $js", ({
     }
     await expectText(flash(page), "Import started.");
     await page.waitForLoadState();
-    expect(posts).toHaveLength(1);
+    // With JavaScript the first click disables the button: one POST. Without
+    // it Chromium sends the form again when the second click comes before
+    // the first answer (seen in CI once the import started at once): the
+    // same key, so the first answer again, and the import still runs once.
+    if (js) expect(posts).toHaveLength(1);
+    else expect(posts.length).toBeLessThanOrEqual(2);
 
     await startButton(tab).click();
     await expectText(flash(tab), "This import has already been started.");

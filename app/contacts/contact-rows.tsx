@@ -1,0 +1,169 @@
+import { useFetcher, useFetchers, useNavigate, useSubmit } from "@remix-run/react";
+import { useRef, useState, type FormEvent, type MouseEvent } from "react";
+import { formatDate } from "#app/client/format";
+import { isId, newId } from "#app/shared/ids";
+import { listedDetails } from "./contact-details";
+import type { ContactSummary } from "./contacts.server";
+import { deleteProblem, type DeleteOutcome } from "./delete-outcome";
+
+// The list's rows (app/routes/contacts._index.tsx), and what they do. Each
+// row is plain HTML that works without JavaScript: its name and Delete are
+// links, its star a POST form.
+
+// With JavaScript, Delete and Undo are optimistic: the row leaves (or comes
+// back) at once, and the server's answer settles it. Without JavaScript the
+// same Delete link opens the confirmation page, and Undo is a plain form.
+
+/** Rows deleted from this tab's lists, by id, so that an Undo can show them again at once. */
+const deletedRows = new Map<string, { contact: ContactSummary; list: string }>();
+
+export const deleteFetcherKey = (id: string) => `delete:${id}`;
+export const starFetcherKey = (id: string) => `star:${id}`;
+
+/** A plain left click, which the page may handle itself (not a new tab or window). */
+function isPlainClick(event: MouseEvent<HTMLAnchorElement>): boolean {
+  return event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey;
+}
+
+/**
+ * What the rows need from the router, made once for the page: 50 rows of
+ * <Link> and useFetcher cost a router lookup each on every render (about a
+ * millisecond a page on the server). The rows are plain links; a click
+ * navigates (or deletes) through these handlers.
+ */
+export function useRowActions(returnTo: string) {
+  const navigate = useNavigate();
+  const submit = useSubmit();
+  // One key per row and intent: a retry after a lost answer is the same delete.
+  const keys = useRef(new Map<string, string>());
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
+  const [starTouched, setStarTouched] = useState<ReadonlySet<string>>(new Set());
+  const busy = useFetchers().filter((f) => f.state !== "idle");
+  const deleting = new Set(busy.filter((f) => f.key.startsWith("delete:")).map((f) => f.key.slice("delete:".length)));
+  // A star on its way shows as it will be (optimistic); once the request has settled, the page's data says.
+  const starring = new Map(
+    busy.filter((f) => f.key.startsWith("star:")).map((f) => [f.key.slice("star:".length), f.formData?.get("starred") === "1"] as const),
+  );
+  return {
+    deleting,
+    touched,
+    starring,
+    starTouched,
+    star(event: FormEvent<HTMLFormElement>, contact: ContactSummary, starred: boolean) {
+      event.preventDefault();
+      setStarTouched((ids) => new Set(ids).add(contact.id));
+      submit(
+        // A new key per click: each click asks for a state of its own.
+        { submissionKey: newId(), starred: starred ? "1" : "0", returnTo },
+        { method: "post", action: `/contacts/${contact.id}/star`, navigate: false, fetcherKey: starFetcherKey(contact.id) },
+      );
+    },
+    open(event: MouseEvent<HTMLAnchorElement>) {
+      if (!isPlainClick(event)) return;
+      event.preventDefault();
+      navigate(event.currentTarget.getAttribute("href")!);
+    },
+    remove(event: MouseEvent<HTMLAnchorElement>, contact: ContactSummary) {
+      if (!isPlainClick(event)) return;
+      event.preventDefault();
+      const key = keys.current.get(contact.id) ?? newId();
+      keys.current.set(contact.id, key);
+      deletedRows.set(contact.id, { contact, list: returnTo });
+      setTouched((ids) => new Set(ids).add(contact.id));
+      submit(
+        { submissionKey: key, returnTo },
+        { method: "post", action: `/contacts/${contact.id}/delete`, navigate: false, fetcherKey: deleteFetcherKey(contact.id) },
+      );
+    },
+  };
+}
+
+export function ContactRow({
+  contact,
+  confirmQuery,
+  returnTo,
+  actions,
+}: {
+  contact: ContactSummary;
+  confirmQuery: string;
+  returnTo: string;
+  actions: ReturnType<typeof useRowActions>;
+}) {
+  if (actions.deleting.has(contact.id)) return null;
+  const starred = actions.starring.get(contact.id) ?? contact.starred;
+  // Styled by position (styles.css): 50 rows of class attributes are a
+  // measurable share of rendering the page on the server. The spaces between
+  // the parts are for text browsers and copied text (w3m ran them together);
+  // in the row's grid they take no room.
+  return (
+    <li>
+      <a href={`/contacts/${contact.id}`} onClick={actions.open}>
+        {contact.name}
+      </a>{" "}
+      <span>{listedDetails(contact)}</span> <time dateTime={contact.createdAt}>{formatDate(contact.createdAt)}</time>{" "}
+      <a
+        href={`/contacts/${contact.id}/delete?${confirmQuery}`}
+        aria-label={`Delete ${contact.name}`}
+        onClick={(event) => actions.remove(event, contact)}
+      >
+        Delete
+      </a>{" "}
+      <form method="post" action={`/contacts/${contact.id}/star`} onSubmit={(event) => actions.star(event, contact, !starred)}>
+        <input type="hidden" name="starred" value={starred ? "0" : "1"} />
+        <input type="hidden" name="returnTo" value={returnTo} />
+        <button type="submit" className="star" aria-pressed={starred} aria-label={`Star ${contact.name}`}>
+          {starred ? "★" : "☆"}
+        </button>
+      </form>
+      {actions.touched.has(contact.id) ? <DeleteProblem contactId={contact.id} /> : null}
+      {actions.starTouched.has(contact.id) ? <StarProblem contactId={contact.id} /> : null}
+    </li>
+  );
+}
+
+/**
+ * Holds a row's fetcher (its delete or its star) for as long as the page is
+ * shown. React Router drops the answer of a fetcher nobody renders any more,
+ * redirect included, and a row being deleted is not rendered while its
+ * delete is on its way.
+ */
+export function KeepFetcher({ fetcherKey }: { fetcherKey: string }) {
+  useFetcher({ key: fetcherKey });
+  return null;
+}
+
+/** Why this row's star did not change (rate limited, or lost on the network), once its request has settled: the star is back as it was. */
+function StarProblem({ contactId }: { contactId: string }) {
+  const fetcher = useFetcher<{ error?: string; networkFailure?: string }>({ key: starFetcherKey(contactId) });
+  const data = fetcher.state === "idle" ? fetcher.data : undefined;
+  const problem = data?.error ?? (data?.networkFailure ? "Couldn't reach Cardfile to change the star. Try again." : null);
+  return problem ? (
+    <p className="form-error row-error" role="alert">
+      {problem}
+    </p>
+  ) : null;
+}
+
+/** Why this row's delete did not go through, once its request has settled (only for rows the user tried to delete). */
+function DeleteProblem({ contactId }: { contactId: string }) {
+  const fetcher = useFetcher<DeleteOutcome>({ key: deleteFetcherKey(contactId) });
+  const problem = fetcher.state === "idle" ? deleteProblem(fetcher.data) : null;
+  return problem ? (
+    <p className="form-error row-error" role="alert">
+      {problem}
+    </p>
+  ) : null;
+}
+
+/** The page's rows, plus those whose Undo is on its way (where they were, newest first). */
+export function useRowsWithPendingUndos(contacts: ContactSummary[], here: string): ContactSummary[] {
+  const undoing = useFetchers()
+    .filter((f) => f.state !== "idle" && f.formMethod?.toUpperCase() === "POST")
+    .map((f) => /^\/contacts\/([^/]+)\/restore$/.exec(f.formAction ?? "")?.[1])
+    .filter(isId)
+    .map((id) => deletedRows.get(id))
+    .filter((row) => row !== undefined && row.list === here && !contacts.some((c) => c.id === row.contact.id))
+    .map((row) => row!.contact);
+  if (undoing.length === 0) return contacts;
+  return [...contacts, ...undoing].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.id < b.id ? 1 : -1));
+}
