@@ -2,7 +2,7 @@ import { sql, type Kysely } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { freshDatabase } from "#tests/fresh-database";
 import { createDatabase, dialectOf } from "./database.server";
-import { migrateTo, migrateToLatest } from "./migrate";
+import { migrateTo } from "./migrate";
 
 // Migrations that change existing rows' table, tried on rows written before
 // them, in a database of their own (the suite's database is already at the
