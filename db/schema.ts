@@ -14,6 +14,7 @@ export interface Database {
   imports: ImportsTable;
   import_chunks: ImportChunksTable;
   import_rejects: ImportRejectsTable;
+  labels: LabelsTable;
 }
 
 interface UsersTable {
@@ -61,6 +62,18 @@ interface ContactsTable {
   deleted_at: number | null;
   /** when the owner starred it (epoch ms); null: not starred */
   starred_at: number | null;
+}
+
+/** An account's labels; only app/labels/labels.server.ts reads or writes this table. */
+interface LabelsTable {
+  id: string;
+  owner_id: string;
+  /** as the owner typed it (trimmed, NFC) */
+  name: string;
+  /** name folded (NFC, lower case) for the per-account unique index and the page's order */
+  name_key: string;
+  created_at: number;
+  updated_at: number;
 }
 
 /** Only app/http/rate-limit.server.ts reads or writes this table. */

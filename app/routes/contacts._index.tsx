@@ -94,6 +94,8 @@ export default function ContactsPage() {
           vCard
         </a>
         {" · "}
+        <Link to="/labels">Labels</Link>
+        {" · "}
         <Link to="/contacts/trash">Trash</Link>
       </p>
 
