@@ -212,6 +212,11 @@ export async function waitForPath(page: Page, path: string | RegExp): Promise<vo
   await waitForHydration(page);
 }
 
+/** The names on the contact list page the browser shows, top to bottom. */
+export function listedNames(page: Page): Promise<string[]> {
+  return page.locator("ol.contact-list li > a:first-child").allInnerTexts();
+}
+
 export function flash(page: Page): Locator {
   return page.locator("p.flash[role=status]");
 }

@@ -6,6 +6,7 @@ import {
   expectText,
   fillContactForm,
   flash,
+  listedNames,
   postContact,
   signUp,
   submit,
@@ -52,9 +53,6 @@ async function details(page: Page): Promise<Record<string, string>> {
 }
 
 /** Names in the contact list on the current page. */
-function listedNames(page: Page): Promise<string[]> {
-  return page.locator("ol.contact-list li > a:first-child").allInnerTexts();
-}
 
 describe.each([{ js: false }, { js: true }])("contacts, JavaScript $js", ({ js }) => {
   test("create a contact", async () => {

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Download, Locator, Page, Response } from "playwright-core";
 import { expect } from "vitest";
-import { currentPath, expectText, flash, submit, visit, waitForPath } from "./browser";
+import { currentPath, expectText, flash, listedNames, submit, visit, waitForPath } from "./browser";
 import { repoRoot } from "./spawn-server";
 
 // The import pages and the export downloads as the browser tests drive them
@@ -191,9 +191,9 @@ export async function startAndAwaitResult(page: Page, js: boolean): Promise<Coun
 }
 
 /** The names in the contact list, sorted. */
-export async function listedNames(page: Page): Promise<string[]> {
+export async function allListedNames(page: Page): Promise<string[]> {
   await visit(page, "/contacts");
-  return (await page.locator("ol.contact-list li > a:first-child").allInnerTexts()).sort();
+  return (await listedNames(page)).sort();
 }
 
 /** Clicks a link that downloads; saves the file in `dir` and returns the download, its text and its path. */

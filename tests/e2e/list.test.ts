@@ -1,12 +1,20 @@
 import type { Page } from "playwright-core";
 import { afterAll, describe, expect, inject, test, vi } from "vitest";
-import { currentPath, expectText, follow, postContact, signUp, uniqueEmail, uniqueTag, useBrowser, visit, waitForPath } from "./browser";
+import {
+  currentPath,
+  expectText,
+  follow,
+  listedNames,
+  postContact,
+  signUp,
+  uniqueEmail,
+  uniqueTag,
+  useBrowser,
+  visit,
+  waitForPath,
+} from "./browser";
 
 const open = useBrowser();
-
-function listedNames(page: Page): Promise<string[]> {
-  return page.locator("ol.contact-list li > a:first-child").allInnerTexts();
-}
 
 /** Waits for the list to show exactly `names`, in order. */
 async function expectListed(page: Page, names: string[]) {

@@ -1,6 +1,18 @@
 import type { Page, Route } from "playwright-core";
 import { describe, expect, test } from "vitest";
-import { currentPath, expectText, flash, postContact, signUp, submit, uniqueEmail, useBrowser, visit, waitForPath } from "./browser";
+import {
+  currentPath,
+  expectText,
+  flash,
+  listedNames,
+  postContact,
+  signUp,
+  submit,
+  uniqueEmail,
+  useBrowser,
+  visit,
+  waitForPath,
+} from "./browser";
 
 // Delete from the list, and its Undo. With JavaScript both are optimistic:
 // the row leaves (or returns) while the request is still on its way, and the
@@ -8,10 +20,6 @@ import { currentPath, expectText, flash, postContact, signUp, submit, uniqueEmai
 // the confirmation page. Either way the list page (search, page) is kept.
 
 const open = useBrowser();
-
-function listedNames(page: Page): Promise<string[]> {
-  return page.locator("ol.contact-list li > a:first-child").allInnerTexts();
-}
 
 /** Holds the requests matching `pattern` until release() (the server has not seen them yet). */
 async function holdRequests(page: Page, pattern: string | RegExp) {

@@ -1,16 +1,17 @@
 import type { Locator, Page, Response } from "playwright-core";
 import { describe, expect, test } from "vitest";
 import {
-  PASSWORD,
   currentPath,
   expectText,
   fillContactForm,
   flash,
+  listedNames,
+  PASSWORD,
   postContact,
   postSignUp,
+  type Session,
   uniqueEmail,
   useBrowser,
-  type Session,
 } from "./browser";
 
 // JavaScript is on in the browser, but the app's scripts never arrive: a
@@ -117,10 +118,6 @@ class Scriptless {
       if (index !== -1) errors.splice(index, 1);
     }
   }
-}
-
-function listedNames(page: Page): Promise<string[]> {
-  return page.locator("ol.contact-list li > a:first-child").allInnerTexts();
 }
 
 function pagerLink(page: Page, name: "← Newer" | "Older →") {

@@ -3,17 +3,18 @@ import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { describe, expect, test } from "vitest";
 import {
-  SLOW_3G,
   createContact,
   currentPath,
   expectText,
   fillContactForm,
   flash,
   follow,
+  listedNames,
   logIn,
   postContact,
   postSignUp,
   slow3g,
+  SLOW_3G,
   submit,
   uniqueEmail,
   uniqueTag,
@@ -30,10 +31,6 @@ import {
 const open = useBrowser();
 
 const SLOW_FLOW_TIMEOUT_MS = 120_000;
-
-function listedNames(page: Page): Promise<string[]> {
-  return page.locator("ol.contact-list li > a:first-child").allInnerTexts();
-}
 
 /** Waits for the list to show exactly `names` (sorted: same-moment creates may tie). */
 async function expectListed(page: Page, names: string[]) {

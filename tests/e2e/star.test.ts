@@ -5,6 +5,7 @@ import {
   expectText,
   flash,
   follow,
+  listedNames,
   postContact,
   postSignUp,
   submit,
@@ -20,7 +21,6 @@ import {
 
 const open = useBrowser();
 
-const listedNames = (page: Page) => page.locator("ol.contact-list li > a:first-child").allInnerTexts();
 const starButton = (page: Page, name: string) => page.getByRole("button", { name: `Star ${name}`, exact: true });
 
 async function twoContacts(page: Page) {

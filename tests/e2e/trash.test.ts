@@ -6,6 +6,7 @@ import {
   expectText,
   flash,
   follow,
+  listedNames,
   postContact,
   postSignUp,
   submit,
@@ -22,7 +23,6 @@ import {
 const open = useBrowser();
 
 const trashedNames = (page: Page) => page.locator("ol.trash-list li > strong").allInnerTexts();
-const listedNames = (page: Page) => page.locator("ol.contact-list li > a:first-child").allInnerTexts();
 
 /** Deletes a contact as the delete page's form does, from the page's context (it shares the cookie). */
 async function postDelete(page: Page, id: string) {
