@@ -110,15 +110,16 @@ const MAX_PARAMETERS = 32_766;
  */
 export async function insertContacts(
   ownerId: string,
-  contacts: readonly (ContactInput & { createdAt: number })[],
+  contacts: readonly (ContactInput & { createdAt: number; starredAt?: number | null })[],
   { executor = db, rowsPerStatement = Infinity }: { executor?: typeof db; /** tests make it small */ rowsPerStatement?: number } = {},
 ): Promise<number> {
   if (contacts.length === 0) return 0;
   const ids = newIds(contacts.length);
-  const rows: NewContactRow[] = contacts.map(({ createdAt, ...input }, i) => ({
+  const rows: NewContactRow[] = contacts.map(({ createdAt, starredAt = null, ...input }, i) => ({
     id: ids[i]!,
     owner_id: ownerId,
     ...columnsFor(input),
+    starred_at: starredAt,
     created_at: createdAt,
     updated_at: createdAt,
   }));

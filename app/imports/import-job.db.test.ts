@@ -82,6 +82,14 @@ describe(`imports (${process.env.TEST_DIALECT})`, () => {
     expect(contacts).toContainEqual(
       expect.objectContaining({ name: "Ada Lovelace", email: "ada@example.com", company: "Analytical Engines" }),
     );
+    // Google's "* starred" label stars the contact; "* myContacts" alone does nothing.
+    const starred = await db
+      .selectFrom("contacts")
+      .select("name")
+      .where("owner_id", "=", owner.id)
+      .where("starred_at", "is not", null)
+      .execute();
+    expect(starred.map((row) => row.name)).toEqual(["Dr. Grace Brewster Hopper"]);
   });
 
   it("reads what real address books export, in every encoding and delimiter the fixtures have", async () => {

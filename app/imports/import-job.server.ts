@@ -27,18 +27,22 @@ export const IMPORT_BATCH = 2000;
 /** Records read between two turns of the event loop (see runImport): a few milliseconds of work. */
 const RECORDS_PER_TURN = 100;
 
-export type ValidRow = { record: SourceRecord; input: ContactInput };
+/** A row to write: the form's values, and whether the file starred it (Google's "* starred" label). */
+export type ValidRow = { record: SourceRecord; input: ContactInput; starred: boolean };
 export type CheckedRecord = ValidRow | { record: SourceRecord; reason: string };
 
 /** A record through the mapping and the contact form's schema: a contact to write, or why not. */
 export function checkRecord(record: SourceRecord, mapping: ColumnMapping): CheckedRecord {
   if (record.problem) return { record, reason: record.problem };
-  const { fields } = candidateOf(record, mapping);
+  const { fields, labels } = candidateOf(record, mapping);
   if (!fields.name) return { record, reason: "The row has no name, company, email or phone." };
   const parsed = ContactFormSchema.safeParse(fields);
   if (!parsed.success) return { record, reason: [...new Set(parsed.error.issues.map((issue) => issue.message))].join("; ") };
-  return { record, input: parsed.data };
+  return { record, input: parsed.data, starred: labels.some((label) => label.toLowerCase() === GOOGLE_STARRED) };
 }
+
+/** Google Contacts' system label for a starred contact; its other system labels ("* myContacts") mean nothing here. */
+const GOOGLE_STARRED = "* starred";
 
 /** The job's handler: `{ importId }`. */
 export async function runImportJob(payload: unknown, context: JobContext): Promise<void> {
@@ -140,10 +144,10 @@ async function writeBatch(
       );
       // In file order: the first row of a contact creates it, a later one with
       // the same email (or name and phone) is the same contact.
-      const inserts = new Map<string, ContactInput>();
+      const inserts = new Map<string, { input: ContactInput; starred: boolean }>();
       const updates = new Map<string, { id: string; version: number; input: ContactInput }>();
       // Every row counts once: created, updated, skipped (the contact was there, or came earlier in the file) or rejected.
-      for (const { input } of valid) {
+      for (const { input, starred } of valid) {
         const key = matchKeyOf(input);
         const match = existing.get(key);
         if (match && onDuplicate === "update") {
@@ -152,16 +156,16 @@ async function writeBatch(
         } else if (match) {
           outcome.skipped++;
         } else if (inserts.has(key)) {
-          if (onDuplicate === "update") inserts.set(key, input); // the later row's values
+          if (onDuplicate === "update") inserts.set(key, { input, starred: starred || inserts.get(key)!.starred }); // the later row's values
           outcome.skipped++;
         } else {
-          inserts.set(key, input);
+          inserts.set(key, { input, starred });
         }
       }
       const now = Date.now();
       outcome.created = await insertContacts(
         ownerId,
-        [...inserts.values()].map((input, i) => ({ ...input, createdAt: now + i })),
+        [...inserts.values()].map(({ input, starred }, i) => ({ ...input, createdAt: now + i, starredAt: starred ? now : null })),
         { executor: trx },
       );
       for (const { id, version, input } of updates.values()) {
