@@ -2,7 +2,7 @@ import { sql, type SelectQueryBuilder, type SqlBool } from "kysely";
 import type { ContactRow } from "#db/schema";
 import { db, dialect } from "#app/db.server";
 import { ALL_COLUMNS, SUMMARY_COLUMNS, toContact, toSummary, type Contact, type ContactSummary, type SummaryRow } from "./contacts.server";
-import { decodeCursor, keysetPage, type Cursor } from "./cursor";
+import { decodeCursor, keysetPage, type Cursor, type KeysetPage } from "./cursor";
 import { normalizeQuery, searchFilter, trigramMatch, type SearchFilter } from "./search";
 
 // The contacts table, part 2 of 3: the list, newest first, a page at a time
@@ -22,12 +22,9 @@ function scopeOf(scope: ListScope): { ownerId: string; starred: boolean } {
   return typeof scope === "string" ? { ownerId: scope, starred: false } : { ownerId: scope.ownerId, starred: scope.starred ?? false };
 }
 
-export interface ContactPage {
+/** A page of the list: its contacts, and the cursors of the pages beside it. */
+export interface ContactPage extends Omit<KeysetPage<ContactSummary>, "rows"> {
   contacts: ContactSummary[];
-  /** cursor for the "Older" link, or null on the last page */
-  older: string | null;
-  /** cursor for the "Newer" link, or null on the first page */
-  newer: string | null;
 }
 
 /**

@@ -4,7 +4,7 @@ import { formatDate } from "#app/client/format";
 import { isId, newId } from "#app/shared/ids";
 import { listedDetails } from "./contact-details";
 import type { ContactSummary } from "./contacts.server";
-import { deleteProblem, type DeleteOutcome } from "./delete-outcome";
+import { deleteProblem } from "./delete-outcome";
 
 // The list's rows (app/routes/contacts._index.tsx), and what they do. Each
 // row is plain HTML that works without JavaScript: its name and Delete are
@@ -17,8 +17,11 @@ import { deleteProblem, type DeleteOutcome } from "./delete-outcome";
 /** Rows deleted from this tab's lists, by id, so that an Undo can show them again at once. */
 const deletedRows = new Map<string, { contact: ContactSummary; list: string }>();
 
-export const deleteFetcherKey = (id: string) => `delete:${id}`;
-export const starFetcherKey = (id: string) => `star:${id}`;
+const DELETE = "delete:";
+const STAR = "star:";
+export const deleteFetcherKey = (id: string) => DELETE + id;
+/** A contact's star fetcher, the list row's and the contact page's alike. */
+export const starFetcherKey = (id: string) => STAR + id;
 
 /** A plain left click, which the page may handle itself (not a new tab or window). */
 function isPlainClick(event: MouseEvent<HTMLAnchorElement>): boolean {
@@ -39,10 +42,10 @@ export function useRowActions(returnTo: string) {
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [starTouched, setStarTouched] = useState<ReadonlySet<string>>(new Set());
   const busy = useFetchers().filter((f) => f.state !== "idle");
-  const deleting = new Set(busy.filter((f) => f.key.startsWith("delete:")).map((f) => f.key.slice("delete:".length)));
+  const deleting = new Set(busy.filter((f) => f.key.startsWith(DELETE)).map((f) => f.key.slice(DELETE.length)));
   // A star on its way shows as it will be (optimistic); once the request has settled, the page's data says.
   const starring = new Map(
-    busy.filter((f) => f.key.startsWith("star:")).map((f) => [f.key.slice("star:".length), f.formData?.get("starred") === "1"] as const),
+    busy.filter((f) => f.key.startsWith(STAR)).map((f) => [f.key.slice(STAR.length), f.formData?.get("starred") === "1"] as const),
   );
   return {
     deleting,
@@ -115,8 +118,8 @@ export function ContactRow({
           {starred ? "★" : "☆"}
         </button>
       </form>
-      {actions.touched.has(contact.id) ? <DeleteProblem contactId={contact.id} /> : null}
-      {actions.starTouched.has(contact.id) ? <StarProblem contactId={contact.id} /> : null}
+      {actions.touched.has(contact.id) ? <RowProblem fetcherKey={deleteFetcherKey(contact.id)} problemOf={deleteProblem} /> : null}
+      {actions.starTouched.has(contact.id) ? <RowProblem fetcherKey={starFetcherKey(contact.id)} problemOf={starProblem} /> : null}
     </li>
   );
 }
@@ -132,22 +135,19 @@ export function KeepFetcher({ fetcherKey }: { fetcherKey: string }) {
   return null;
 }
 
-/** Why this row's star did not change (rate limited, or lost on the network), once its request has settled: the star is back as it was. */
-function StarProblem({ contactId }: { contactId: string }) {
-  const fetcher = useFetcher<{ error?: string; networkFailure?: string }>({ key: starFetcherKey(contactId) });
-  const data = fetcher.state === "idle" ? fetcher.data : undefined;
-  const problem = data?.error ?? (data?.networkFailure ? "Couldn't reach Cardfile to change the star. Try again." : null);
-  return problem ? (
-    <p className="form-error row-error" role="alert">
-      {problem}
-    </p>
-  ) : null;
+/** Why a star did not change (rate limited, or lost on the network): the star is back as it was. */
+function starProblem(data: { error?: string; networkFailure?: string } | undefined): string | null {
+  return data?.error ?? (data?.networkFailure ? "Couldn't reach Cardfile to change the star. Try again." : null);
 }
 
-/** Why this row's delete did not go through, once its request has settled (only for rows the user tried to delete). */
-function DeleteProblem({ contactId }: { contactId: string }) {
-  const fetcher = useFetcher<DeleteOutcome>({ key: deleteFetcherKey(contactId) });
-  const problem = fetcher.state === "idle" ? deleteProblem(fetcher.data) : null;
+/**
+ * Why a row's delete or star did not go through, once its request has
+ * settled (only for rows the user tried it on): `problemOf` reads the
+ * fetcher's answer.
+ */
+function RowProblem<Data>({ fetcherKey, problemOf }: { fetcherKey: string; problemOf: (data: Data | undefined) => string | null }) {
+  const fetcher = useFetcher<Data>({ key: fetcherKey });
+  const problem = fetcher.state === "idle" ? problemOf(fetcher.data as Data | undefined) : null;
   return problem ? (
     <p className="form-error row-error" role="alert">
       {problem}

@@ -1,6 +1,7 @@
 // Keyset pagination over (time, id), newest first: (created_at, id) in the
-// list, (deleted_at, id) in the trash. A cursor names the row a page starts after, and the direction to read in: "o" (older) for the
-// "Older" link, "n" (newer) for "Newer". Cursors are opaque in URLs.
+// list, (deleted_at, id) in the trash. A cursor names the row a page starts
+// after, and the direction to read in: "o" (older) for the "Older" link, "n"
+// (newer) for "Newer". Cursors are opaque in URLs.
 
 import { isId } from "#app/shared/ids";
 

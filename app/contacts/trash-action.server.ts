@@ -4,6 +4,7 @@ import { redirectWithFlash } from "#app/http/flash.server";
 import { notFound } from "#app/http/responses.server";
 import { writeAction } from "#app/http/write-action.server";
 import { RATE_LIMITS } from "#app/rate-limits/rate-limits.server";
+import { plural } from "#app/shared/text";
 import { deleteForever, emptyTrash, PURGE_AFTER_MS, restoreContact, type RestoreResult } from "./trash.server";
 import { TrashFormSchema, trashRedirect, TRASH_PATH } from "./trash-schema";
 
@@ -34,7 +35,11 @@ export async function trashAction(request: Request) {
     async (value, { trx }) => {
       if (value.intent === "empty") {
         const count = await emptyTrash(user.id, { upTo: value.upTo }, trx);
-        return redirectWithFlash(request, TRASH_PATH, count === 0 ? "The trash was already empty." : `Deleted ${plural(count)} for good.`);
+        return redirectWithFlash(
+          request,
+          TRASH_PATH,
+          count === 0 ? "The trash was already empty." : `Deleted ${plural(count, "contact")} for good.`,
+        );
       }
       const back = trashRedirect(value.returnTo);
       if (value.intent === "delete-forever") {
@@ -47,10 +52,6 @@ export async function trashAction(request: Request) {
       return redirectWithFlash(request, back, `Restored ${result.contact.name}.`);
     },
   );
-}
-
-function plural(count: number): string {
-  return count === 1 ? "1 contact" : `${count.toLocaleString("en-US")} contacts`;
 }
 
 function refusal(result: Extract<RestoreResult, { reason: "expired" | "email-taken" }>): string {

@@ -28,3 +28,6 @@ export function trashRedirect(to: string | undefined): string {
 }
 
 export const TRASH_PATH = "/contacts/trash";
+
+/** What the trash's pages say for a contact that is not in the caller's trash (restored, deleted for good, or never theirs). */
+export const NOT_IN_TRASH_MESSAGE = "This contact is not in your trash. It may have been restored or deleted for good.";

@@ -3,7 +3,7 @@ import { inTransaction } from "#db/database.server";
 import { isUniqueViolation } from "#db/errors";
 import { db } from "#app/db.server";
 import { ALL_COLUMNS, toContact, type Contact } from "./contacts.server";
-import { decodeCursor, keysetPage, type Cursor } from "./cursor";
+import { decodeCursor, keysetPage, type Cursor, type KeysetPage } from "./cursor";
 
 // The contacts table, part 3 of 3: deleting (softly: the row is marked and
 // hidden everywhere), the Undo, the trash (what was deleted in the last 30
@@ -131,12 +131,9 @@ export interface TrashedContact {
   purgeAt: string;
 }
 
-export interface TrashPage {
+/** A page of the trash: its contacts, the cursors beside it (older: deleted earlier), and the whole trash's count. */
+export interface TrashPage extends Omit<KeysetPage<TrashedContact>, "rows"> {
   contacts: TrashedContact[];
-  /** cursor for the "Older" link (deleted earlier), or null on the last page */
-  older: string | null;
-  /** cursor for the "Newer" link, or null on the first page */
-  newer: string | null;
   /** every contact in the trash, on every page */
   total: number;
   /** the latest deletion in the trash (epoch ms), or null when it is empty: "Empty trash" removes up to it */

@@ -6,7 +6,7 @@ import type { z } from "zod";
 import type { Database } from "#db/schema";
 import { readForm } from "#app/http/form.server";
 import { consumeRateLimit, retryAfterHeaders, tooManyRequests, type RateLimit } from "#app/rate-limits/rate-limits.server";
-import { firstAnswer, once, submissionKeyOf } from "#app/submissions/submission-keys.server";
+import { firstAnswer, isRedirect, once, submissionKeyOf } from "#app/submissions/submission-keys.server";
 
 // The one way a form that writes is answered (docs/decisions/0025). A write
 // route's action is its guard and one call of writeAction:
@@ -136,7 +136,7 @@ async function answer<Schema extends z.ZodType, Answer extends Response | Reject
     return wrote as Answer;
   });
   // once() commits a redirect only, and answers with it; anything else was rolled back.
-  if (result === wrote && result instanceof Response && result.status >= 300 && result.status < 400) for (const fn of committed) fn();
+  if (result === wrote && isRedirect(result)) for (const fn of committed) fn();
   return result;
 }
 

@@ -1,8 +1,7 @@
+import { plural } from "#app/shared/text";
 import type { Import } from "./imports.server";
 
 // How an import's state reads on the pages (shared by the server render and the browser).
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 
 /** "2 created, 1 updated, 3 skipped, 1 rejected": the counts that are not zero, or "nothing imported". */
 export function countsText({ counts }: Pick<Import, "counts">): string {

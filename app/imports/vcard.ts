@@ -640,15 +640,17 @@ const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 /** updatedAt to the second: 3.0's extended ISO 8601, 4.0's basic timestamp. */
 function revision(updatedAt: string, v4: boolean): string | null {
-  // The app's own dates (toISOString) need no parsing: cut to the second.
-  if (ISO_UTC.test(updatedAt)) {
-    const extended = `${updatedAt.slice(0, 19)}Z`;
-    return v4 ? extended.replace(/[-:]/g, "") : extended;
-  }
-  const date = new Date(updatedAt);
-  if (Number.isNaN(date.getTime())) return null;
-  const extended = date.toISOString().replace(/\.\d+Z$/, "Z");
+  const extended = toTheSecond(updatedAt);
+  if (extended === null) return null;
   return v4 ? extended.replace(/[-:]/g, "") : extended;
+}
+
+/** An ISO 8601 date in UTC to the second ("2026-12-02T13:07:56Z"), or null if it is none. */
+function toTheSecond(iso: string): string | null {
+  // The app's own dates (toISOString) need no parsing: cut to the second.
+  if (ISO_UTC.test(iso)) return `${iso.slice(0, 19)}Z`;
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString().replace(/\.\d+Z$/, "Z");
 }
 
 const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));

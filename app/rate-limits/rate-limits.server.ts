@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { HeadersFunction } from "@remix-run/node";
 import type { Kysely } from "kysely";
 import { db } from "#app/db.server";
+import { plural } from "#app/shared/text";
 import type { Database } from "#db/schema";
 
 // Fixed-window counters in the database, so that every app process on one
@@ -70,10 +71,6 @@ function windowStart(limit: RateLimit, now: number): number {
 
 function secondsLeft(limit: RateLimit, now: number): number {
   return Math.max(1, Math.ceil((windowStart(limit, now) + limit.windowMs - now) / SECOND));
-}
-
-function plural(n: number, unit: string): string {
-  return `${n} ${unit}${n === 1 ? "" : "s"}`;
 }
 
 function refused(full: readonly RateLimitCheck[], now: number): RateLimitResult {

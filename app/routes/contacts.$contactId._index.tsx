@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useFetcher, useLoaderData } from "@remix-run/react";
 import { requireUser } from "#app/auth/session.server";
 import { ContactFieldList } from "#app/contacts/contact-details";
+import { starFetcherKey } from "#app/contacts/contact-rows";
 import { getContact } from "#app/contacts/contacts.server";
 import { GeneralErrorBoundary } from "#app/components/error-page";
 import { formatDate } from "#app/client/format";
@@ -65,7 +66,7 @@ export default function ContactPage() {
  * while it is on its way.
  */
 function StarForm({ contactId, starred, submissionKey }: { contactId: string; starred: boolean; submissionKey: string }) {
-  const star = useFetcher<{ error?: string; networkFailure?: string }>({ key: `star:${contactId}` });
+  const star = useFetcher<{ error?: string; networkFailure?: string }>({ key: starFetcherKey(contactId) });
   const shown = star.formData ? star.formData.get("starred") === "1" : starred;
   const problem = star.state === "idle" ? (star.data?.error ?? star.data?.networkFailure) : null;
   return (

@@ -6,7 +6,7 @@ import { GeneralErrorBoundary } from "#app/components/error-page";
 import { SubmitButton } from "#app/components/submit-button";
 import { WriteForm } from "#app/components/write-form";
 import { trashAction } from "#app/contacts/trash-action.server";
-import { trashRedirect } from "#app/contacts/trash-schema";
+import { NOT_IN_TRASH_MESSAGE, trashRedirect } from "#app/contacts/trash-schema";
 import { getTrashedContact } from "#app/contacts/trash.server";
 import { notFound, requireIdParam } from "#app/http/responses.server";
 import { writeHeaders } from "#app/http/write-action.server";
@@ -62,5 +62,5 @@ export default function DeleteForeverPage() {
 }
 
 export function ErrorBoundary() {
-  return <GeneralErrorBoundary notFoundMessage="This contact is not in your trash. It may have been restored or deleted for good." />;
+  return <GeneralErrorBoundary notFoundMessage={NOT_IN_TRASH_MESSAGE} />;
 }

@@ -9,9 +9,10 @@ import { Pager } from "#app/components/pager";
 import { SubmitButton } from "#app/components/submit-button";
 import { WriteForm } from "#app/components/write-form";
 import { trashAction } from "#app/contacts/trash-action.server";
-import { TRASH_PATH } from "#app/contacts/trash-schema";
+import { NOT_IN_TRASH_MESSAGE, TRASH_PATH } from "#app/contacts/trash-schema";
 import { listTrash } from "#app/contacts/trash.server";
 import { writeHeaders } from "#app/http/write-action.server";
+import { plural } from "#app/shared/text";
 import { newSubmissionKey } from "#app/submissions/submission-keys.server";
 
 // The trash: contacts deleted in the last 30 days, latest first, each with
@@ -58,7 +59,7 @@ export default function TrashPage() {
       <p className="hint">
         {total === 0
           ? "Deleted contacts stay here for 30 days, then they are deleted for good."
-          : `${total === 1 ? "1 deleted contact" : `${total.toLocaleString("en-US")} deleted contacts`}. They stay here for 30 days, then they are deleted for good.`}
+          : `${plural(total, "deleted contact")}. They stay here for 30 days, then they are deleted for good.`}
       </p>
       <FormProblem message={networkFailure} />
 
@@ -103,5 +104,5 @@ export default function TrashPage() {
 }
 
 export function ErrorBoundary() {
-  return <GeneralErrorBoundary notFoundMessage="This contact is not in your trash. It may have been restored or deleted for good." />;
+  return <GeneralErrorBoundary notFoundMessage={NOT_IN_TRASH_MESSAGE} />;
 }

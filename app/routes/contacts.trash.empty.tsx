@@ -9,6 +9,7 @@ import { trashAction } from "#app/contacts/trash-action.server";
 import { TRASH_PATH } from "#app/contacts/trash-schema";
 import { trashSummary } from "#app/contacts/trash.server";
 import { writeHeaders } from "#app/http/write-action.server";
+import { plural } from "#app/shared/text";
 import { newSubmissionKey } from "#app/submissions/submission-keys.server";
 
 // "Empty trash" asks first, and says how many: the form carries the latest
@@ -44,7 +45,7 @@ export default function EmptyTrashPage() {
       </section>
     );
   }
-  const count = total === 1 ? "1 contact" : `${total.toLocaleString("en-US")} contacts`;
+  const count = plural(total, "contact");
   return (
     <section className="narrow" aria-labelledby="empty-trash-title">
       <h1 id="empty-trash-title">Empty the trash?</h1>

@@ -31,3 +31,8 @@ export function hasControlChars(text: string, { newlines = false } = {}): boolea
 export function replaceControlChars(text: string, by = ""): string {
   return text.replace(CONTROL_ALL, by);
 }
+
+/** "1 contact", "2,000 contacts": a count and its noun (`many` for an irregular plural). */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+}

@@ -23,7 +23,8 @@ class NotRecorded<T> extends Error {
   }
 }
 
-function isRedirect(value: unknown): value is Response {
+/** A redirect: the one answer of a write that commits, and is recorded with its key. */
+export function isRedirect(value: unknown): value is Response {
   return value instanceof Response && value.status >= 300 && value.status < 400;
 }
 
