@@ -125,9 +125,14 @@ export async function resultCounts(page: Page): Promise<Counts> {
 
 /** Whether the page shows an import in progress (and then its <progress>). */
 export async function showsProgress(page: Page): Promise<boolean> {
-  const shown = (await page.locator(".import-progress").count()) > 0;
-  if (shown) expect(await page.locator(".import-progress progress").count()).toBe(1);
-  return shown;
+  // Read in one go: with JavaScript the page follows the import live, and a
+  // fast one can turn into its result between two separate reads.
+  const bar = await page.evaluate(() => {
+    const progress = document.querySelector(".import-progress");
+    return progress ? progress.querySelectorAll("progress").length : null;
+  });
+  if (bar !== null) expect(bar, "the progress has its one bar").toBe(1);
+  return bar !== null;
 }
 
 /** Without JavaScript the browser parses <noscript>'s content: the page's refresh is a real <meta> then. */
