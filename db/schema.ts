@@ -15,6 +15,7 @@ export interface Database {
   import_chunks: ImportChunksTable;
   import_rejects: ImportRejectsTable;
   labels: LabelsTable;
+  contact_labels: ContactLabelsTable;
 }
 
 interface UsersTable {
@@ -74,6 +75,12 @@ interface LabelsTable {
   name_key: string;
   created_at: number;
   updated_at: number;
+}
+
+/** Which contacts carry which label; only app/labels/ reads or writes this table. */
+interface ContactLabelsTable {
+  contact_id: string;
+  label_id: string;
 }
 
 /** Only app/http/rate-limit.server.ts reads or writes this table. */

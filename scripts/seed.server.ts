@@ -115,7 +115,7 @@ export async function seedContacts(
     load(async () => {
       while (result.added < count) {
         // One transaction a batch: a failure keeps the batches already committed.
-        result.added += await insertContacts(ownerId, batch(Math.min(batchSize, count - result.added)), { rowsPerStatement });
+        result.added += (await insertContacts(ownerId, batch(Math.min(batchSize, count - result.added)), { rowsPerStatement })).length;
         onProgress?.(result.added, count);
       }
       onLoaded?.();

@@ -24,9 +24,30 @@ function read(key: string): Fields | null {
   }
 }
 
+/**
+ * A group of checkboxes (a contact's labels) is kept under this prefix and
+ * its name, as the JSON list of the values checked: none checked is a
+ * choice too, and FormData would leave it out.
+ */
+const CHECKED = "checked:";
+
+function isCheckbox(input: Input): input is HTMLInputElement {
+  return input instanceof HTMLInputElement && input.type === "checkbox";
+}
+
 function write(key: string, form: HTMLFormElement) {
   const fields: Fields = {};
   for (const [name, value] of new FormData(form)) if (typeof value === "string") fields[name] = value;
+  const checked = new Map<string, string[]>();
+  for (const input of fieldsOf(form).filter(isCheckbox)) {
+    const values = checked.get(input.name) ?? [];
+    if (input.checked) values.push(input.value);
+    checked.set(input.name, values);
+  }
+  for (const [name, values] of checked) {
+    delete fields[name];
+    fields[CHECKED + name] = JSON.stringify(values);
+  }
   try {
     sessionStorage.setItem(PREFIX + key, JSON.stringify(fields));
   } catch {
@@ -52,12 +73,29 @@ function fieldsOf(form: HTMLFormElement): Input[] {
 function apply(form: HTMLFormElement, fields: Fields): boolean {
   let changed = false;
   for (const input of fieldsOf(form)) {
+    if (isCheckbox(input)) {
+      const checked = checkedValues(fields[CHECKED + input.name]);
+      if (checked === null || checked.includes(input.value) === input.checked) continue;
+      input.checked = !input.checked;
+      changed = true;
+      continue;
+    }
     const value = fields[input.name];
     if (input.type === "hidden" || value === undefined || value === input.value) continue;
     input.value = value;
     changed = true;
   }
   return changed;
+}
+
+function checkedValues(json: string | undefined): string[] | null {
+  if (json === undefined) return null;
+  try {
+    const values: unknown = JSON.parse(json);
+    return Array.isArray(values) ? values.filter((value): value is string => typeof value === "string") : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

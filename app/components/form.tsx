@@ -10,7 +10,10 @@ import type { z } from "zod";
  */
 export function useSchemaForm<Schema extends z.ZodObject>(
   schema: Schema,
-  { lastResult, defaultValue }: { lastResult?: SubmissionResult<string[]> | null; defaultValue?: Record<string, string | undefined> },
+  {
+    lastResult,
+    defaultValue,
+  }: { lastResult?: SubmissionResult<string[]> | null; defaultValue?: Record<string, string | string[] | undefined> },
 ) {
   const [form, fields] = useForm<z.input<Schema>, z.output<Schema>>({
     lastResult,

@@ -3,10 +3,12 @@ import { Form } from "@remix-run/react";
 import { Field } from "#app/components/field";
 import { FormError, useSchemaForm } from "#app/components/form";
 import { SubmitButton } from "#app/components/submit-button";
-import { ContactFormSchema } from "./contact-schema";
+import { NewContactSchema } from "./contact-schema";
 import { SubmissionKey } from "#app/components/submission-key";
 import { useDraft } from "#app/client/draft";
 import { useRef } from "react";
+import { LabelChoices } from "#app/labels/label-choices";
+import type { Label } from "#app/labels/labels.server";
 import { CONTACT_FIELD_NAMES, contactFields, type ContactFields } from "./contact-fields";
 
 /**
@@ -22,6 +24,8 @@ export function ContactForm({
   version,
   networkFailure,
   draftKey,
+  labels,
+  labelIds = [],
 }: {
   lastResult?: SubmissionResult<string[]> | null;
   defaultValue?: ContactFields;
@@ -33,12 +37,19 @@ export function ContactForm({
   networkFailure?: string | null;
   /** where this form's draft is kept in the tab (sessionStorage): "new", "edit:<id>" */
   draftKey: string;
+  /** the user's labels, a checkbox each */
+  labels: readonly Label[];
+  /** the labels the contact has (edit) */
+  labelIds?: readonly string[];
 }) {
   const formRef = useRef<HTMLFormElement>(null);
   const draft = useDraft(formRef, draftKey, version === undefined ? { submissionKey } : { submissionKey, version: String(version) });
-  const { form, fields, firstInvalid } = useSchemaForm(ContactFormSchema, {
+  const { form, fields, firstInvalid } = useSchemaForm(NewContactSchema, {
     lastResult,
-    defaultValue: defaultValue && Object.fromEntries(CONTACT_FIELD_NAMES.map((name) => [name, defaultValue[name] ?? ""])),
+    defaultValue: {
+      ...(defaultValue && Object.fromEntries(CONTACT_FIELD_NAMES.map((name) => [name, defaultValue[name] ?? ""]))),
+      labels: [...labelIds],
+    },
   });
   // A stale or missing version (edit form) is about the whole form, not a field.
   const staleForm = lastResult?.error?.version?.[0];
@@ -73,6 +84,7 @@ export function ContactForm({
           autoFocus={firstInvalid === field.name}
         />
       ))}
+      <LabelChoices labels={labels} meta={fields.labels} />
       <div className="actions">
         <SubmitButton pendingLabel="Saving…" className="primary">
           {submitLabel}

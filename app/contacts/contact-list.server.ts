@@ -1,6 +1,7 @@
 import { sql, type SelectQueryBuilder, type SqlBool } from "kysely";
 import type { ContactRow } from "#db/schema";
 import { db, dialect } from "#app/db.server";
+import { carriesLabel, labelContacts, labelMembersQuery } from "#app/labels/contact-labels.server";
 import { ALL_COLUMNS, SUMMARY_COLUMNS, toContact, toSummary, type Contact, type ContactSummary, type SummaryRow } from "./contacts.server";
 import { decodeCursor, keysetPage, type Cursor, type KeysetPage } from "./cursor";
 import { normalizeQuery, searchFilter, trigramMatch, type SearchFilter } from "./search";
@@ -13,13 +14,21 @@ export const PAGE_SIZE = 50;
 
 /**
  * Whose contacts a list reads, and which of them: an owner's id (every live
- * contact), or the owner and a narrowing (only the starred). Every plan
- * below applies it in the same place (ofOwner), so they agree.
+ * contact), or the owner and narrowings (only the starred, only those with a
+ * label: a label id the caller has checked is the owner's). Every plan below
+ * applies it in the same place (ofOwner), so they agree.
  */
-export type ListScope = string | { ownerId: string; starred?: boolean };
+export type ListScope = string | { ownerId: string; starred?: boolean; labelId?: string | null };
 
-function scopeOf(scope: ListScope): { ownerId: string; starred: boolean } {
-  return typeof scope === "string" ? { ownerId: scope, starred: false } : { ownerId: scope.ownerId, starred: scope.starred ?? false };
+function scopeOf(scope: ListScope): { ownerId: string; starred: boolean; labelId: string | null } {
+  return typeof scope === "string"
+    ? { ownerId: scope, starred: false, labelId: null }
+    : { ownerId: scope.ownerId, starred: scope.starred ?? false, labelId: scope.labelId ?? null };
+}
+
+/** The scope without its label: the list a walk reads (and checks each contact of for the label). */
+function withoutLabel(scope: ListScope): ListScope {
+  return { ...scopeOf(scope), labelId: null };
 }
 
 /** A page of the list: its contacts, and the cursors of the pages beside it. */
@@ -35,14 +44,19 @@ export interface ContactPage extends Omit<KeysetPage<ContactSummary>, "rows"> {
  */
 export async function listContacts(
   ownerId: string,
-  { q, cursor: rawCursor, starred = false }: { q?: string | null; cursor?: string | null; starred?: boolean } = {},
+  {
+    q,
+    cursor: rawCursor,
+    starred = false,
+    labelId = null,
+  }: { q?: string | null; cursor?: string | null; starred?: boolean; /** the owner's (getLabel) */ labelId?: string | null } = {},
 ): Promise<ContactPage> {
   const query = normalizeQuery(q ?? null);
   const cursor = decodeCursor(rawCursor ?? null);
-  const rows = await pageRows({ ownerId, starred }, query, cursor);
+  const rows = await pageRows({ ownerId, starred, labelId }, query, cursor);
   if (cursor?.direction === "newer" && rows.length === 0) {
-    // Everything newer has gone (deleted, unstarred): the first page is the right answer.
-    return listContacts(ownerId, { q: query, starred });
+    // Everything newer has gone (deleted, unstarred, unlabelled): the first page is the right answer.
+    return listContacts(ownerId, { q: query, starred, labelId });
   }
 
   const page = keysetPage(rows, cursor, PAGE_SIZE, (row) => ({ at: row.created_at, id: row.id }));
@@ -85,8 +99,37 @@ export const SEARCH_PLAN = {
  */
 async function pageRows(scope: ListScope, query: string, cursor: Cursor | null): Promise<SummaryRow[]> {
   const filter = searchFilter(query);
-  if (!filter) return pageQuery(scope, query, cursor).execute();
-  return dialect === "sqlite" ? sqliteSearchRows(scope, filter, cursor) : postgresSearchRows(scope, filter, cursor);
+  if (filter) return dialect === "sqlite" ? sqliteSearchRows(scope, filter, cursor) : postgresSearchRows(scope, filter, cursor);
+  const { labelId } = scopeOf(scope);
+  if (labelId) return labelRows(scope, labelId, cursor);
+  return pageQuery(scope, null, cursor).execute();
+}
+
+/**
+ * A label's page, with the search's plans 1 to 3 over the label's index
+ * instead of the search index (decision 0034): a small label (at most
+ * gatherLimit contacts) is gathered and sorted; a common one is found by
+ * walking the list and checking each contact, at most walkLimit of them,
+ * and the rest of the page gathered past where the walk stopped (a label
+ * that is common, but not among the newest).
+ */
+async function labelRows(scope: ListScope, labelId: string, cursor: Cursor | null): Promise<SummaryRow[]> {
+  const members = await labelMembersQuery(labelId, SEARCH_PLAN.gatherLimit + 1).execute();
+  if (members.length <= SEARCH_PLAN.gatherLimit) return labelGatherQuery(scope, labelId, cursor, PAGE_SIZE + 1).execute();
+  const run = async (executor: typeof db) => {
+    const stop = await walkStop(scope, cursor, executor);
+    const walked = await walkQuery(scope, null, cursor, stop, executor).execute();
+    if (stop === undefined || walked.length > PAGE_SIZE) return walked;
+    const rest = await labelGatherQuery(scope, labelId, beyond(stop, cursor), PAGE_SIZE + 1 - walked.length, executor).execute();
+    return [...walked, ...rest];
+  };
+  // Postgres: one snapshot for the walk, where it stopped and the rest (as for a search).
+  return dialect === "sqlite" ? run(db) : db.transaction().setIsolationLevel("repeatable read").execute(run);
+}
+
+/** The label plan's gather: up to `limit` of the label's contacts in the scope past the cursor, in page order. */
+export function labelGatherQuery(scope: ListScope, labelId: string, cursor: Cursor | null, limit: number, executor = db) {
+  return inPageOrder(ofOwner(labelContacts(labelId, executor).select(SUMMARY_SELECTION), withoutLabel(scope), cursor), cursor, limit);
 }
 
 async function sqliteSearchRows(scope: ListScope, filter: SearchFilter, cursor: Cursor | null): Promise<SummaryRow[]> {
@@ -155,14 +198,15 @@ export function candidateQuery(filter: SearchFilter, limit: number) {
 }
 
 /**
- * Plan 2: up to PAGE_SIZE + 1 matches, walking the list from the cursor. On
- * SQLite no further than `stop` (from walkStop). On Postgres the walk is a
- * subquery with its own LIMIT: the planner cannot push the filter into it,
- * so it reads the list index in order, and only as far as it must.
+ * Plan 2: up to PAGE_SIZE + 1 matches (of the search, of the scope's label,
+ * or both), walking the list from the cursor. On SQLite no further than
+ * `stop` (from walkStop). On Postgres the walk is a subquery with its own
+ * LIMIT: the planner cannot push the checks into it, so it reads the list
+ * index in order, and only as far as it must.
  */
 export function walkQuery(
   scope: ListScope,
-  filter: SearchFilter,
+  filter: SearchFilter | null,
   cursor: Cursor | null,
   stop?: { created_at: number; id: string },
   executor = db,
@@ -173,11 +217,17 @@ export function walkQuery(
     );
   }
   const newest = inPageOrder(
-    ofOwner(executor.selectFrom("contacts").select([...SUMMARY_SELECTION, "contacts.search"]), scope, cursor),
+    ofOwner(executor.selectFrom("contacts").select([...SUMMARY_SELECTION, "contacts.search"]), withoutLabel(scope), cursor),
     cursor,
     SEARCH_PLAN.walkLimit,
   );
-  return inPageOrder(matching(executor.selectFrom(newest.as("contacts")).select(SUMMARY_SELECTION), filter), cursor, PAGE_SIZE + 1);
+  const { labelId } = scopeOf(scope);
+  const checked = executor
+    .selectFrom(newest.as("contacts"))
+    .select(SUMMARY_SELECTION)
+    .$if(filter !== null, (qb) => matching(qb, filter!))
+    .$if(labelId !== null, (qb) => qb.where(carriesLabel(labelId!)));
+  return inPageOrder(checked, cursor, PAGE_SIZE + 1);
 }
 
 /**
@@ -230,9 +280,9 @@ export async function bitmapScansOnly(trx: typeof db): Promise<void> {
   await sql`select set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)`.execute(trx);
 }
 
-/** The key of the walkLimit-th contact from the cursor, where plan 2 stops; none if the list ends first. */
+/** The key of the walkLimit-th contact of the list (not only the label's) from the cursor, where plan 2 stops; none if the list ends first. */
 function walkStop(scope: ListScope, cursor: Cursor | null, executor = db) {
-  const keys = ofOwner(executor.selectFrom("contacts").select(["contacts.created_at", "contacts.id"]), scope, cursor);
+  const keys = ofOwner(executor.selectFrom("contacts").select(["contacts.created_at", "contacts.id"]), withoutLabel(scope), cursor);
   return inPageOrder(keys, cursor, 1)
     .offset(SEARCH_PLAN.walkLimit - 1)
     .executeTakeFirst();
@@ -243,13 +293,14 @@ function beyond(stop: { created_at: number; id: string }, cursor: Cursor | null)
   return { direction: cursor?.direction ?? "older", at: stop.created_at, id: stop.id };
 }
 
-/** The scope's live contacts (the owner's, or the owner's starred) past the cursor. */
+/** The scope's live contacts (the owner's; starred, with a label, if it says so) past the cursor. */
 function ofOwner<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>, scope: ListScope, cursor: Cursor | null) {
-  const { ownerId, starred } = scopeOf(scope);
+  const { ownerId, starred, labelId } = scopeOf(scope);
   return qb
     .where(sql<SqlBool>`contacts.owner_id = ${ownerId}`)
     .where(sql<SqlBool>`contacts.deleted_at is null`)
     .$if(starred, (qb) => qb.where(sql<SqlBool>`contacts.starred_at is not null`))
+    .$if(labelId !== null, (qb) => qb.where(carriesLabel(labelId!)))
     .$if(cursor !== null, (qb) =>
       qb.where(keyCompared({ created_at: cursor!.at, id: cursor!.id }, cursor!.direction === "newer" ? ">" : "<")),
     );
@@ -278,17 +329,21 @@ function keyCompared(key: { created_at: number; id: string }, operator: "<" | ">
 const EXPORT_BATCH = 1000;
 
 /**
- * Every live contact of the owner, newest first, whole, or those the search
- * `q` matches (as the list does), a batch at a time: an export of any size
+ * Every live contact of the owner, newest first, whole, or those the list
+ * with these filters shows (the search `q`, starred, a label), a batch at a time: an export of any size
  * holds one batch in memory. The walk follows the list index by keyset, so
  * each batch costs the same; a search checks each row on the way (an export
  * is rare, and reads the whole list anyway).
  */
-export async function* exportContacts(ownerId: string, { q }: { q?: string | null } = {}): AsyncGenerator<Contact[]> {
+export async function* exportContacts(
+  ownerId: string,
+  { q, starred = false, labelId = null }: { q?: string | null; starred?: boolean; /** the owner's */ labelId?: string | null } = {},
+): AsyncGenerator<Contact[]> {
   const filter = searchFilter(normalizeQuery(q ?? null));
+  const scope: ListScope = { ownerId, starred, labelId };
   let cursor: Cursor | null = null;
   for (;;) {
-    const scoped = ofOwner(db.selectFrom("contacts").select(ALL_COLUMNS.map((column) => `contacts.${column}` as const)), ownerId, cursor);
+    const scoped = ofOwner(db.selectFrom("contacts").select(ALL_COLUMNS.map((column) => `contacts.${column}` as const)), scope, cursor);
     const rows: Pick<ContactRow, (typeof ALL_COLUMNS)[number]>[] = await inPageOrder(
       filter ? matching(scoped, filter) : scoped,
       cursor,

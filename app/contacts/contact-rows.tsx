@@ -4,7 +4,9 @@ import { formatDate } from "#app/client/format";
 import { isId, newId } from "#app/shared/ids";
 import { listedDetails } from "./contact-details";
 import type { ContactSummary } from "./contacts.server";
+import type { Label } from "#app/labels/labels.server";
 import { deleteProblem } from "./delete-outcome";
+import { LabelLinks } from "./list-filters";
 
 // The list's rows (app/routes/contacts._index.tsx), and what they do. Each
 // row is plain HTML that works without JavaScript: its name and Delete are
@@ -14,8 +16,11 @@ import { deleteProblem } from "./delete-outcome";
 // back) at once, and the server's answer settles it. Without JavaScript the
 // same Delete link opens the confirmation page, and Undo is a plain form.
 
+/** A list row's contact: its summary and its labels. */
+export type ListedContact = ContactSummary & { labels: Label[] };
+
 /** Rows deleted from this tab's lists, by id, so that an Undo can show them again at once. */
-const deletedRows = new Map<string, { contact: ContactSummary; list: string }>();
+const deletedRows = new Map<string, { contact: ListedContact; list: string }>();
 
 const DELETE = "delete:";
 const STAR = "star:";
@@ -66,7 +71,7 @@ export function useRowActions(returnTo: string) {
       event.preventDefault();
       navigate(event.currentTarget.getAttribute("href")!);
     },
-    remove(event: MouseEvent<HTMLAnchorElement>, contact: ContactSummary) {
+    remove(event: MouseEvent<HTMLAnchorElement>, contact: ListedContact) {
       if (!isPlainClick(event)) return;
       event.preventDefault();
       const key = keys.current.get(contact.id) ?? newId();
@@ -87,7 +92,7 @@ export function ContactRow({
   returnTo,
   actions,
 }: {
-  contact: ContactSummary;
+  contact: ListedContact;
   confirmQuery: string;
   returnTo: string;
   actions: ReturnType<typeof useRowActions>;
@@ -104,6 +109,7 @@ export function ContactRow({
         {contact.name}
       </a>{" "}
       <span>{listedDetails(contact)}</span> <time dateTime={contact.createdAt}>{formatDate(contact.createdAt)}</time>{" "}
+      <LabelLinks labels={contact.labels} onClick={actions.open} />{" "}
       <a
         href={`/contacts/${contact.id}/delete?${confirmQuery}`}
         aria-label={`Delete ${contact.name}`}
@@ -156,7 +162,7 @@ function RowProblem<Data>({ fetcherKey, problemOf }: { fetcherKey: string; probl
 }
 
 /** The page's rows, plus those whose Undo is on its way (where they were, newest first). */
-export function useRowsWithPendingUndos(contacts: ContactSummary[], here: string): ContactSummary[] {
+export function useRowsWithPendingUndos(contacts: ListedContact[], here: string): ListedContact[] {
   const undoing = useFetchers()
     .filter((f) => f.state !== "idle" && f.formMethod?.toUpperCase() === "POST")
     .map((f) => /^\/contacts\/([^/]+)\/restore$/.exec(f.formAction ?? "")?.[1])

@@ -1,4 +1,5 @@
 import { hasControlChars } from "#app/shared/text";
+import { labelIdsField } from "#app/labels/label-schema";
 import { z } from "#app/zod";
 import { contactFields, type CONTACT_FIELDS, type ContactFieldDescriptor, type ContactFieldName } from "./contact-fields";
 
@@ -78,14 +79,17 @@ export const ContactFormSchema = z.object(
 
 export type ContactInput = z.output<typeof ContactFormSchema>;
 
+/** The new-contact form: the fields, and the labels checked (their ids). */
+export const NewContactSchema = ContactFormSchema.extend({ labels: labelIdsField });
+
 export const STALE_FORM_MESSAGE = "This form is out of date. Reload the page and make your changes again.";
 
 /**
- * The edit form: the fields, and the hidden `version` the form was opened at
+ * The edit form: the fields, the labels, and the hidden `version` the form was opened at
  * (the save applies only while the contact is still at it: decision 0017).
  * A missing or malformed version cannot prove the form is current.
  */
-export const ContactEditSchema = ContactFormSchema.extend({
+export const ContactEditSchema = NewContactSchema.extend({
   version: z
     .string({ error: STALE_FORM_MESSAGE })
     .regex(/^[1-9]\d{0,9}$/, STALE_FORM_MESSAGE)

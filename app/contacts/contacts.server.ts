@@ -106,14 +106,14 @@ const MAX_PARAMETERS = 32_766;
  * batch that commits or fails whole), as multi-row INSERTs, each with its
  * creation date; the seeder's and imports' bulk path. Valid input only
  * (parsed by ContactFormSchema or made to pass it): a duplicate email fails
- * the whole call.
+ * the whole call. The new contacts' ids, in the order given.
  */
 export async function insertContacts(
   ownerId: string,
   contacts: readonly (ContactInput & { createdAt: number; starredAt?: number | null })[],
   { executor = db, rowsPerStatement = Infinity }: { executor?: typeof db; /** tests make it small */ rowsPerStatement?: number } = {},
-): Promise<number> {
-  if (contacts.length === 0) return 0;
+): Promise<string[]> {
+  if (contacts.length === 0) return [];
   const ids = newIds(contacts.length);
   const rows: NewContactRow[] = contacts.map(({ createdAt, starredAt = null, ...input }, i) => ({
     id: ids[i]!,
@@ -132,7 +132,7 @@ export async function insertContacts(
         .execute();
     }
   });
-  return rows.length;
+  return ids;
 }
 
 /**

@@ -1,5 +1,9 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { exportContacts } from "#app/contacts/contact-list.server";
+import type { Contact } from "#app/contacts/contacts.server";
+import { readListParams } from "#app/contacts/list-params";
+import { labelsOfContacts } from "#app/labels/contact-labels.server";
+import { getLabel } from "#app/labels/labels.server";
 import { CSV_BOM, csvHeader, csvRows } from "#app/imports/csv";
 import { writeVCard } from "#app/imports/vcard";
 
@@ -26,13 +30,43 @@ async function* sliced<T>(batches: AsyncIterable<T[]>, write: (items: T[]) => st
   }
 }
 
+/** Which contacts an export takes: those the list shows with these filters (none: every contact). */
+export interface ExportSelection {
+  q?: string | null;
+  starred?: boolean;
+  /** a label of the owner's (exportSelection checks it) */
+  labelId?: string | null;
+}
+
+/**
+ * The selection an export's URL asks for, as the list's (?q=&starred=1&label=):
+ * null if it names a label that is not the owner's.
+ */
+export async function exportSelection(ownerId: string, search: URLSearchParams): Promise<ExportSelection | null> {
+  const { q, starred, label } = readListParams(search);
+  if (label === null) return { q, starred };
+  const found = await getLabel(ownerId, label);
+  return found ? { q, starred, labelId: found.id } : null;
+}
+
+/** The owner's contacts to export, a batch at a time, each with its labels' names. */
+async function* withLabels(ownerId: string, selection: ExportSelection): AsyncGenerator<(Contact & { labels: string[] })[]> {
+  for await (const batch of exportContacts(ownerId, selection)) {
+    const labels = await labelsOfContacts(
+      ownerId,
+      batch.map((contact) => contact.id),
+    );
+    yield batch.map((contact) => ({ ...contact, labels: (labels.get(contact.id) ?? []).map((label) => label.name) }));
+  }
+}
+
 /** A CSV that Google Contacts imports: UTF-8 with a BOM (so Excel reads it as UTF-8), CRLF, RFC 4180, formulas defused. */
-export async function* contactsCsv(ownerId: string, q: string | null): AsyncGenerator<string> {
+export async function* contactsCsv(ownerId: string, selection: ExportSelection = {}): AsyncGenerator<string> {
   yield CSV_BOM + csvHeader();
-  yield* sliced(exportContacts(ownerId, { q }), csvRows);
+  yield* sliced(withLabels(ownerId, selection), csvRows);
 }
 
 /** vCard 3.0, which iOS, macOS, Android and Google read. */
-export async function* contactsVCard(ownerId: string, q: string | null): AsyncGenerator<string> {
-  yield* sliced(exportContacts(ownerId, { q }), (contacts) => contacts.map((contact) => writeVCard(contact)).join(""));
+export async function* contactsVCard(ownerId: string, selection: ExportSelection = {}): AsyncGenerator<string> {
+  yield* sliced(withLabels(ownerId, selection), (contacts) => contacts.map((contact) => writeVCard(contact)).join(""));
 }

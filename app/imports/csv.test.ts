@@ -622,8 +622,16 @@ describe("the export writer", () => {
 
   test("Google Contacts' columns, the name in First Name and Last Name", () => {
     expect(CONTACT_FIELDS.name.exportColumn).toBe("First Name");
-    expect(CSV_EXPORT_COLUMNS).toEqual(["First Name", "Last Name", "E-mail 1 - Value", "Organization Name", "Phone 1 - Value", "Notes"]);
-    expect(csvHeader()).toBe("First Name,Last Name,E-mail 1 - Value,Organization Name,Phone 1 - Value,Notes\r\n");
+    expect(CSV_EXPORT_COLUMNS).toEqual([
+      "First Name",
+      "Last Name",
+      "E-mail 1 - Value",
+      "Organization Name",
+      "Phone 1 - Value",
+      "Notes",
+      "Labels",
+    ]);
+    expect(csvHeader()).toBe("First Name,Last Name,E-mail 1 - Value,Organization Name,Phone 1 - Value,Notes,Labels\r\n");
     expect(CSV_BOM).toBe("\uFEFF");
   });
 
@@ -644,14 +652,23 @@ describe("the export writer", () => {
       { name: "+33 6 12 34 56 78", email: null, company: null, phone: "+33 6 12 34 56 78", notes: null },
     ];
     expect(contacts.map(csvRow)).toEqual([
-      'Ada,Lovelace,ada@example.com,Analytical Engines,+44 20 7946 0000,"Met at the ""Royal Society"", London.\r\nPrefers Ada."\r\n',
-      ',,,Acme Widgets Ltd,+44 161 496 0000,"\'=HYPERLINK(""https://evil.example"",""click"")"\r\n',
-      ",,grace@navy.example,,-1 555 0100,'@SUM(A1:A9)\r\n",
-      'Ludwig van,Beethoven,,"Bonn, Germany",,"\'+ add more\n- and this"\r\n',
-      "山田 太郎,,taro@example.jp,,'=2+3,''=already quoted\r\n",
-      "Ada  Lovelace,,,,'+1 (650) 555-0100 ext. 2,'－full-width minus\r\n",
-      ",,,,+33 6 12 34 56 78,\r\n",
+      'Ada,Lovelace,ada@example.com,Analytical Engines,+44 20 7946 0000,"Met at the ""Royal Society"", London.\r\nPrefers Ada.",\r\n',
+      ',,,Acme Widgets Ltd,+44 161 496 0000,"\'=HYPERLINK(""https://evil.example"",""click"")",\r\n',
+      ",,grace@navy.example,,-1 555 0100,'@SUM(A1:A9),\r\n",
+      'Ludwig van,Beethoven,,"Bonn, Germany",,"\'+ add more\n- and this",\r\n',
+      "山田 太郎,,taro@example.jp,,'=2+3,''=already quoted,\r\n",
+      "Ada  Lovelace,,,,'+1 (650) 555-0100 ext. 2,'－full-width minus,\r\n",
+      ",,,,+33 6 12 34 56 78,,\r\n",
     ]);
+  });
+
+  test("the Labels column, as Google writes it: the labels, then * starred", () => {
+    const row = { name: "Ada", email: null, company: null, phone: null, notes: null };
+    expect(csvRow({ ...row, labels: ["Friends", "Work, Dublin"], starred: true })).toBe(
+      'Ada,,,,,,"Friends ::: Work, Dublin ::: * starred"\r\n',
+    );
+    expect(csvRow({ ...row, labels: [], starred: true })).toBe("Ada,,,,,,* starred\r\n");
+    expect(csvRow({ ...row, labels: ["=cmd"] })).toBe("Ada,,,,,,'=cmd\r\n");
   });
 
   test("csvLine quotes edge spaces and defuses tab and CR", () => {
@@ -692,7 +709,7 @@ describe("round trip: the export, read back, gives every field exactly", () => {
   // As the import builds a contact from a record (candidate.ts), blank fields as null.
   function reimport(mapping: ColumnMapping, record: SourceRecord): ExportedContact {
     const { fields } = candidateOf(record, mapping);
-    return Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, value || null])) as ExportedContact;
+    return Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, value || null])) as unknown as ExportedContact;
   }
 
   const names = [
@@ -758,7 +775,7 @@ describe("round trip: the export, read back, gives every field exactly", () => {
 
   test("Google's multi-value separator survives at the CSV level", async () => {
     const rows = await readText(csvHeader() + csvRow({ name: "A B", email: null, company: "x ::: y", phone: null, notes: "a ::: b" }));
-    expect(rows[0]!.values).toEqual(["A", "B", "", "x ::: y", "", "a ::: b"]);
+    expect(rows[0]!.values).toEqual(["A", "B", "", "x ::: y", "", "a ::: b", ""]);
   });
 });
 

@@ -554,12 +554,17 @@ const LAST_NAME = "Last Name";
  * Value", "Notes"). Google Contacts imports them; detectCsv reads them back
  * as google-csv.
  */
-export const CSV_EXPORT_COLUMNS: readonly string[] = contactFields.flatMap((field) =>
-  field.name === "name" ? [field.exportColumn, LAST_NAME] : [field.exportColumn],
-);
+export const CSV_EXPORT_COLUMNS: readonly string[] = [
+  ...contactFields.flatMap((field) => (field.name === "name" ? [field.exportColumn, LAST_NAME] : [field.exportColumn])),
+  "Labels",
+];
 
-/** A contact's fields as the export reads them (null or "" for an empty one). */
-export type ExportedContact = { readonly [K in ContactFieldName]: string | null };
+/**
+ * A contact's fields as the export reads them (null or "" for an empty one),
+ * its labels' names and its star: the Labels column, as Google writes it
+ * ("Friends ::: Work ::: * starred").
+ */
+export type ExportedContact = { readonly [K in ContactFieldName]: string | null } & { labels?: readonly string[]; starred?: boolean };
 
 /** The header row, CRLF-terminated. */
 export function csvHeader(): string {
@@ -578,8 +583,15 @@ export function csvRows(contacts: readonly ExportedContact[]): string {
 
 function cellsOf(contact: ExportedContact): string[] {
   const [first, last] = nameColumns(contact);
-  return contactFields.flatMap((field) => (field.name === "name" ? [first, last] : [contact[field.name] ?? ""]));
+  const cells = contactFields.flatMap((field) => (field.name === "name" ? [first, last] : [contact[field.name] ?? ""]));
+  const labels = contact.starred ? [...(contact.labels ?? []), GOOGLE_STARRED_LABEL] : (contact.labels ?? []);
+  cells.push(labels.join(LABEL_SEPARATOR));
+  return cells;
 }
+
+/** How Google's Labels column joins a contact's labels, and its label for the star. */
+const LABEL_SEPARATOR = " ::: ";
+const GOOGLE_STARRED_LABEL = "* starred";
 
 const STRINGIFY_OPTIONS = {
   record_delimiter: "\r\n",

@@ -60,6 +60,21 @@ const contactsOf = (ownerId: string) =>
     .orderBy("name")
     .execute();
 
+/** Each contact's label names, A to Z, by the contact's name. */
+async function labelsByContact(ownerId: string): Promise<Record<string, string[]>> {
+  const rows = await db
+    .selectFrom("contact_labels")
+    .innerJoin("contacts", "contacts.id", "contact_labels.contact_id")
+    .innerJoin("labels", "labels.id", "contact_labels.label_id")
+    .select(["contacts.name as contact", "labels.name as label"])
+    .where("contacts.owner_id", "=", ownerId)
+    .execute();
+  const byContact: Record<string, string[]> = {};
+  for (const { contact, label } of rows) (byContact[contact] ??= []).push(label);
+  for (const labels of Object.values(byContact)) labels.sort();
+  return byContact;
+}
+
 function csv(rows: string[][]): Uint8Array {
   return new TextEncoder().encode(
     rows.map((row) => row.map((cell) => (/[",\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell)).join(",")).join("\r\n") + "\r\n",
@@ -90,6 +105,68 @@ describe(`imports (${process.env.TEST_DIALECT})`, () => {
       .where("starred_at", "is not", null)
       .execute();
     expect(starred.map((row) => row.name)).toEqual(["Dr. Grace Brewster Hopper"]);
+  });
+
+  it("brings labels in: Google's Labels, Outlook's Categories, vCard CATEGORIES; Google's system labels are not labels", async () => {
+    const cases: [string, string, Record<string, string[]>][] = [
+      [
+        "google-contacts.csv",
+        "contacts.csv",
+        { "Ada Lovelace": ["Friends"], "Dr. Grace Brewster Hopper": ["Work"], "Acme Widgets Ltd": ["Suppliers"] },
+      ],
+      ["outlook.csv", "contacts.csv", { "Ada Lovelace": ["Friends", "Work"], "José Núñez": ["Friends"] }],
+      ["google-contacts.vcf", "contacts.vcf", {}],
+      ["escapes.vcf", "contacts.vcf", {}],
+    ];
+    for (const [file, name, some] of cases) {
+      const owner = await createTestUser();
+      const { id } = await upload(owner.id, fixture(file), { name });
+      expect(await start(owner.id, id)).toEqual({ ok: true, started: true });
+      await runImport(id, context());
+      const labelled = await labelsByContact(owner.id);
+      for (const [contact, labels] of Object.entries(some)) expect(labelled[contact], `${file}: ${contact}`).toEqual(labels);
+      const all = new Set(Object.values(labelled).flat());
+      for (const system of ["* myContacts", "myContacts", "* starred", "starred"])
+        expect(all.has(system), `${file}: ${system}`).toBe(false);
+      if (file === "google-contacts.vcf") expect([...all].sort()).toEqual(["Auto", "Computing"]);
+      // "friends" is "Friends" ignoring case: one label, as the file spelled it first.
+      if (file === "escapes.vcf") expect([...all].sort()).toEqual(["Friends", "Work, Dublin"]);
+    }
+
+    // An update adds the file's labels to the contact's own.
+    const owner = await createTestUser();
+    const first = await upload(
+      owner.id,
+      csv([
+        ["Name", "Email", "Labels"],
+        ["Ada", "ada@example.com", "Friends"],
+      ]),
+    );
+    await start(owner.id, first.id);
+    await runImport(first.id, context());
+    const again = await upload(
+      owner.id,
+      csv([
+        ["Name", "Email", "Labels"],
+        ["Ada L", "ada@example.com", "Work ::: friends"],
+      ]),
+    );
+    await start(owner.id, again.id, { onDuplicate: "update" });
+    await runImport(again.id, context());
+    expect(await labelsByContact(owner.id)).toEqual({ "Ada L": ["Friends", "Work"] });
+
+    // A label a label could not be (longer than 50 characters) rejects its row with the reason.
+    const long = await upload(
+      owner.id,
+      csv([
+        ["Name", "Labels"],
+        ["Bo", "x".repeat(51)],
+      ]),
+    );
+    await start(owner.id, long.id);
+    await runImport(long.id, context());
+    const done = (await getImport(owner.id, long.id))!;
+    expect(done.counts).toMatchObject({ created: 0, rejected: 1 });
   });
 
   it("reads what real address books export, in every encoding and delimiter the fixtures have", async () => {

@@ -4,6 +4,9 @@ import { ContactFormSchema, type ContactInput } from "#app/contacts/contact-sche
 import { insertContacts, updateContact } from "#app/contacts/contacts.server";
 import { findMatches, matchKeyOf } from "#app/contacts/matching.server";
 import { JobInterrupted, type JobContext } from "#app/jobs/runner.server";
+import { attachLabels, labelsNamed } from "#app/labels/contact-labels.server";
+import { labelName } from "#app/labels/label-schema";
+import { fold } from "#app/shared/text";
 import { candidateOf } from "./candidate";
 import { recordsOf } from "./detect";
 import { fileOf, finishImport, importForRun, markRunning, recordBatch, type BatchOutcome, type OnDuplicate } from "./imports.server";
@@ -27,8 +30,8 @@ export const IMPORT_BATCH = 2000;
 /** Records read between two turns of the event loop (see runImport): a few milliseconds of work. */
 const RECORDS_PER_TURN = 100;
 
-/** A row to write: the form's values, and whether the file starred it (Google's "* starred" label). */
-export type ValidRow = { record: SourceRecord; input: ContactInput; starred: boolean };
+/** A row to write: the form's values, whether the file starred it (Google's "* starred" label), and its labels' names. */
+export type ValidRow = { record: SourceRecord; input: ContactInput; starred: boolean; labels: string[] };
 export type CheckedRecord = ValidRow | { record: SourceRecord; reason: string };
 
 /** A record through the mapping and the contact form's schema: a contact to write, or why not. */
@@ -38,11 +41,26 @@ export function checkRecord(record: SourceRecord, mapping: ColumnMapping): Check
   if (!fields.name) return { record, reason: "The row has no name, company, email or phone." };
   const parsed = ContactFormSchema.safeParse(fields);
   if (!parsed.success) return { record, reason: [...new Set(parsed.error.issues.map((issue) => issue.message))].join("; ") };
-  return { record, input: parsed.data, starred: labels.some((label) => label.toLowerCase() === GOOGLE_STARRED) };
+  const names: string[] = [];
+  for (const label of labels.filter((label) => !isSystemLabel(label))) {
+    const name = labelName.safeParse(label);
+    if (!name.success) return { record, reason: `The label “${label.slice(0, 60)}”: ${name.error.issues[0]!.message}.` };
+    names.push(name.data);
+  }
+  return { record, input: parsed.data, starred: labels.some((label) => GOOGLE_STARRED.test(label)), labels: names };
 }
 
-/** Google Contacts' system label for a starred contact; its other system labels ("* myContacts") mean nothing here. */
-const GOOGLE_STARRED = "* starred";
+/**
+ * Google Contacts' system labels: "* starred" (the star) and "* myContacts"
+ * in its CSV, "starred" and "myContacts" in its vCards' CATEGORIES, and
+ * whatever else starts with "* " (the legacy "* My Contacts"). They are not
+ * the user's labels: the star is kept, the rest mean nothing here.
+ */
+function isSystemLabel(label: string): boolean {
+  return label.startsWith("* ") || /^(mycontacts|starred)$/i.test(label);
+}
+
+const GOOGLE_STARRED = /^(\* )?starred$/i;
 
 /** The job's handler: `{ importId }`. */
 export async function runImportJob(payload: unknown, context: JobContext): Promise<void> {
@@ -144,35 +162,53 @@ async function writeBatch(
       );
       // In file order: the first row of a contact creates it, a later one with
       // the same email (or name and phone) is the same contact.
-      const inserts = new Map<string, { input: ContactInput; starred: boolean }>();
-      const updates = new Map<string, { id: string; version: number; input: ContactInput }>();
+      const inserts = new Map<string, { input: ContactInput; starred: boolean; labels: string[] }>();
+      const updates = new Map<string, { id: string; version: number; input: ContactInput; labels: string[] }>();
       // Every row counts once: created, updated, skipped (the contact was there, or came earlier in the file) or rejected.
-      for (const { input, starred } of valid) {
+      for (const { input, starred, labels } of valid) {
         const key = matchKeyOf(input);
         const match = existing.get(key);
         if (match && onDuplicate === "update") {
-          if (updates.has(match.id)) outcome.skipped++; // an earlier row of the file for it: the later one's values
-          updates.set(match.id, { ...match, input });
+          const earlier = updates.get(match.id);
+          if (earlier) outcome.skipped++; // an earlier row of the file for it: the later one's values, both rows' labels
+          updates.set(match.id, { ...match, input, labels: [...(earlier?.labels ?? []), ...labels] });
         } else if (match) {
           outcome.skipped++;
         } else if (inserts.has(key)) {
-          if (onDuplicate === "update") inserts.set(key, { input, starred: starred || inserts.get(key)!.starred }); // the later row's values
+          const earlier = inserts.get(key)!;
+          // The later row's values; either row's star and labels.
+          if (onDuplicate === "update")
+            inserts.set(key, { input, starred: starred || earlier.starred, labels: [...earlier.labels, ...labels] });
           outcome.skipped++;
         } else {
-          inserts.set(key, { input, starred });
+          inserts.set(key, { input, starred, labels });
         }
       }
       const now = Date.now();
-      outcome.created = await insertContacts(
+      const created = [...inserts.values()];
+      const ids = await insertContacts(
         ownerId,
-        [...inserts.values()].map(({ input, starred }, i) => ({ ...input, createdAt: now + i, starredAt: starred ? now : null })),
+        created.map(({ input, starred }, i) => ({ ...input, createdAt: now + i, starredAt: starred ? now : null })),
         { executor: trx },
       );
-      for (const { id, version, input } of updates.values()) {
+      outcome.created = ids.length;
+      const labelled: { contactId: string; labels: string[] }[] = created.map(({ labels }, i) => ({ contactId: ids[i]!, labels }));
+      for (const { id, version, input, labels } of updates.values()) {
         const result = await updateContact(ownerId, id, input, version, trx);
         if (result.ok) outcome.updated++;
         else outcome.skipped++;
+        // An update adds the file's labels to the contact's own.
+        if (result.ok) labelled.push({ contactId: id, labels });
       }
+      const labelIds = await labelsNamed(
+        ownerId,
+        labelled.flatMap(({ labels }) => labels),
+        trx,
+      );
+      await attachLabels(
+        labelled.flatMap(({ contactId, labels }) => labels.map((name) => ({ contactId, labelId: labelIds.get(fold(name))! }))),
+        trx,
+      );
       if (!(await recordBatch(trx, importId, from, outcome))) throw new BatchTakenOver();
     })
     .catch((error: unknown) => {

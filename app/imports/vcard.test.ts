@@ -551,6 +551,14 @@ describe("writeVCard", () => {
 });
 
 describe("round trip: writeVCard, then readVCardRecords", () => {
+  test("labels and the star are CATEGORIES, read back as the Categories column", async () => {
+    const written = writeVCard(contact({ labels: ["Friends", "Work, Dublin", "a;b\\c"], starred: true }));
+    expect(written).toContain("\r\nCATEGORIES:Friends,Work\\, Dublin,a\\;b\\\\c,starred\r\n");
+    expect(writeVCard(contact({ labels: [] }))).not.toContain("CATEGORIES");
+    const [record] = await read(chunksOf(written, 7));
+    expect((card(record!) as Record<string, string>).Categories).toBe("Friends ::: Work, Dublin ::: a;b\\c ::: starred");
+  });
+
   const people: Partial<VCardContact>[] = [
     { name: "Ada Lovelace" },
     { name: "山田 太郎", company: "株式会社サンプル" },

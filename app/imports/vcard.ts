@@ -587,6 +587,10 @@ export interface VCardContact {
   notes: string | null;
   /** ISO 8601 */
   updatedAt: string;
+  /** its labels' names, written as CATEGORIES */
+  labels?: readonly string[];
+  /** starred: the CATEGORIES "starred", as Google Contacts writes and reads it */
+  starred?: boolean;
 }
 
 export interface WriteVCardOptions {
@@ -607,10 +611,17 @@ export function writeVCard(contact: VCardContact, { version = "3.0" }: WriteVCar
     contentLine("TEL", optionalText(contact.phone)) +
     contentLine("ORG", optionalText(contact.company)) +
     contentLine("NOTE", optionalText(contact.notes)) +
+    contentLine("CATEGORIES", categories(contact)) +
     contentLine("REV", revision(contact.updatedAt, v4)) +
     contentLine(...uid(contact.id, v4)) +
     "END:VCARD\r\n"
   );
+}
+
+/** The card's CATEGORIES value: its labels, then "starred" if it is (Google's own category for the star); none for neither. */
+function categories({ labels = [], starred = false }: VCardContact): string | null {
+  const all = starred ? [...labels, "starred"] : labels;
+  return all.length ? all.map(escapeText).join(",") : null;
 }
 
 /** `NAME:value` folded and ended with CRLF, or nothing for a value that is not there. */

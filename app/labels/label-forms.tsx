@@ -1,4 +1,7 @@
 import type { SubmissionResult } from "@conform-to/react";
+import { Link } from "@remix-run/react";
+import { listHref } from "#app/contacts/list-params";
+import { plural } from "#app/shared/text";
 import { SubmitButton } from "#app/components/submit-button";
 import { WriteForm } from "#app/components/write-form";
 import { LABEL_NAME_MAX } from "./label-schema";
@@ -55,10 +58,24 @@ export function NewLabelForm({ submissionKey, result }: { submissionKey: string;
   );
 }
 
-export function LabelRow({ label, keys, result }: { label: Label; keys: { rename: string; delete: string }; result: LabelFormResult }) {
+export function LabelRow({
+  label,
+  count,
+  keys,
+  result,
+}: {
+  label: Label;
+  /** its contacts, not counting those in the trash */
+  count: number;
+  keys: { rename: string; delete: string };
+  result: LabelFormResult;
+}) {
   const answer = answerFor(result, "rename", label.id);
   return (
     <li>
+      <Link to={listHref({ q: "", starred: false, label: label.id })} className="label-count">
+        {`${label.name}: ${plural(count, "contact")}`}
+      </Link>{" "}
       <WriteForm submissionKey={keys.rename} className="label-form">
         <input type="hidden" name="intent" value="rename" />
         <input type="hidden" name="id" value={label.id} />

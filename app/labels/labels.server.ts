@@ -1,6 +1,6 @@
 import { isUniqueViolation } from "#db/errors";
 import { db } from "#app/db.server";
-import { newId } from "#app/shared/ids";
+import { isId, newId } from "#app/shared/ids";
 import { fold } from "#app/shared/text";
 
 // An account's labels (decision 0034): the only code that knows the labels
@@ -21,7 +21,24 @@ const BY_NAME = new Intl.Collator("en", { sensitivity: "base", numeric: true });
 /** The owner's labels, A to Z, ignoring case and accents. */
 export async function listLabels(ownerId: string, executor = db): Promise<Label[]> {
   const labels = await executor.selectFrom("labels").select(["id", "name"]).where("owner_id", "=", ownerId).execute();
-  return labels.sort((a, b) => BY_NAME.compare(a.name, b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return labels.sort(byName);
+}
+
+/** The order of labels everywhere they are listed: A to Z, ignoring case and accents, then as written. */
+export function byName(a: { name: string }, b: { name: string }): number {
+  return BY_NAME.compare(a.name, b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+}
+
+/** The owner's label with this id, or null (also for another account's, or a malformed id). */
+export async function getLabel(ownerId: string, id: string, executor = db): Promise<Label | null> {
+  if (!isId(id)) return null;
+  const label = await executor
+    .selectFrom("labels")
+    .select(["id", "name"])
+    .where("owner_id", "=", ownerId)
+    .where("id", "=", id)
+    .executeTakeFirst();
+  return label ?? null;
 }
 
 /** A new label for the owner; refused when one of theirs has the same name, ignoring case. */

@@ -15,13 +15,13 @@ describe(`the list's query (${process.env.TEST_DIALECT})`, () => {
     // A NUL alone is no query: the whole list, and nothing echoed.
     const nul = await call(list.loader, get("/contacts?q=%00", cookie));
     expect(nul.status).toBe(200);
-    expect(nul.data.q).toBe("");
+    expect(nul.data.params.q).toBe("");
     expect(nul.data.contacts).toHaveLength(2);
 
     // Around a word, control characters are spaces: "Ada" is searched and shown.
     for (const raw of ["%00Ada", "Ada%00", "%1B%07Ada%7F", "%09Ada%0D%0A"]) {
       const res = await call(list.loader, get(`/contacts?q=${raw}`, cookie));
-      expect(res.data.q, raw).toBe("Ada");
+      expect(res.data.params.q, raw).toBe("Ada");
       expect(
         res.data.contacts.map((c: { name: string }) => c.name),
         raw,
@@ -29,8 +29,8 @@ describe(`the list's query (${process.env.TEST_DIALECT})`, () => {
     }
 
     const inside = await call(list.loader, get("/contacts?q=Ad%00a", cookie));
-    expect(hasControlChars(inside.data.q)).toBe(false);
-    expect(inside.data.q).toBe("Ad a");
+    expect(hasControlChars(inside.data.params.q)).toBe(false);
+    expect(inside.data.params.q).toBe("Ad a");
     expect(inside.data.contacts).toEqual([]);
   });
 

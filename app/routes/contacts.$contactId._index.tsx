@@ -11,12 +11,14 @@ import { notFound, requireIdParam } from "#app/http/responses.server";
 import { FormProblem } from "#app/components/form-problem";
 import { SubmissionKey } from "#app/components/submission-key";
 import { newSubmissionKey } from "#app/submissions/submission-keys.server";
+import { LabelLinks } from "#app/contacts/list-filters";
+import { labelsOfContact } from "#app/labels/contact-labels.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const contact = await getContact(user.id, requireIdParam(params.contactId));
   if (!contact) notFound("No such contact");
-  return { contact, starKey: newSubmissionKey() };
+  return { contact, labels: await labelsOfContact(user.id, contact.id), starKey: newSubmissionKey() };
 }
 
 // A reload of the contact that cannot reach the server keeps it on screen (see offline.ts).
@@ -27,7 +29,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function ContactPage() {
-  const { contact, starKey } = useLoaderData<typeof loader>();
+  const { contact, labels, starKey } = useLoaderData<typeof loader>();
   return (
     <article className="narrow" aria-labelledby="contact-title">
       <p className="back">
@@ -39,6 +41,8 @@ export default function ContactPage() {
       </div>
       <dl className="details">
         <ContactFieldList contact={contact} />
+        <dt>Labels</dt>
+        <dd>{labels.length ? <LabelLinks labels={labels} /> : <span className="none">—</span>}</dd>
         <dt>Added</dt>
         <dd>
           <time dateTime={contact.createdAt}>{formatDate(contact.createdAt)}</time>

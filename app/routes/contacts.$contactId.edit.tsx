@@ -11,6 +11,9 @@ import { getContact, updateContact, type Contact } from "#app/contacts/contacts.
 import { redirectWithFlash } from "#app/http/flash.server";
 import { notFound, requireIdParam } from "#app/http/responses.server";
 import { writeAction, writeHeaders } from "#app/http/write-action.server";
+import { labelsOfContact, setContactLabels } from "#app/labels/contact-labels.server";
+import { NO_SUCH_LABEL } from "#app/labels/label-schema";
+import { listLabels } from "#app/labels/labels.server";
 import { RATE_LIMITS } from "#app/rate-limits/rate-limits.server";
 import { newSubmissionKey } from "#app/submissions/submission-keys.server";
 
@@ -18,7 +21,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const contact = await getContact(user.id, requireIdParam(params.contactId));
   if (!contact) notFound("No such contact");
-  return { contact, submissionKey: newSubmissionKey() };
+  const [labels, contactLabels] = await Promise.all([listLabels(user.id), labelsOfContact(user.id, contact.id)]);
+  return { contact, labels, labelIds: contactLabels.map((label) => label.id), submissionKey: newSubmissionKey() };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -35,13 +39,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
       // Another account's id must look missing, not invalid.
       beforeInvalid: async () => (await getContact(user.id, id)) ?? notFound("No such contact"),
     },
-    async ({ version, ...input }, { trx, reject }) => {
+    async ({ version, labels, ...input }, { trx, reject }) => {
       const result = await updateContact(user.id, id, input, version, trx);
-      if (result.ok) return redirectWithFlash(request, `/contacts/${id}`, `Saved ${result.contact.name}.`);
+      if (result.ok) {
+        // The labels are part of the edit (and of its version): another account's is a 404, and nothing is saved.
+        if (!(await setContactLabels(user.id, id, labels, trx))) notFound(NO_SUCH_LABEL);
+        return redirectWithFlash(request, `/contacts/${id}`, `Saved ${result.contact.name}.`);
+      }
       if (result.reason === "not-found") notFound("No such contact");
       // Someone saved this contact after the form was opened: show both, keep
       // what was typed. (The notice says what happened; no field error.)
-      if (result.reason === "conflict") return reject(409, undefined, { conflict: result.current });
+      if (result.reason === "conflict") {
+        const current = await labelsOfContact(user.id, id, trx);
+        return reject(409, undefined, { conflict: result.current, conflictLabels: current.map((label) => label.name) });
+      }
       return reject(409, { fieldErrors: { email: [DUPLICATE_EMAIL_MESSAGE] } });
     },
   );
@@ -56,16 +67,17 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function EditContactPage() {
-  const { contact, submissionKey } = useLoaderData<typeof loader>();
+  const { contact, labels, labelIds, submissionKey } = useLoaderData<typeof loader>();
   const { result, networkFailure } = useWriteResult<typeof action>();
   const conflict = result && "conflict" in result ? result.conflict : null;
+  const conflictLabels = result && "conflictLabels" in result ? result.conflictLabels : [];
   return (
     <section className="narrow" aria-labelledby="edit-title">
       <p className="back">
         <Link to={`/contacts/${contact.id}`}>← {contact.name}</Link>
       </p>
       <h1 id="edit-title">Edit {contact.name}</h1>
-      {conflict ? <ConflictNotice current={conflict} contactId={contact.id} /> : null}
+      {conflict ? <ConflictNotice current={conflict} labels={conflictLabels} contactId={contact.id} /> : null}
       <ContactForm
         draftKey={`edit:${contact.id}`}
         lastResult={result}
@@ -76,12 +88,14 @@ export default function EditContactPage() {
         version={conflict ? conflict.version : contact.version}
         submitLabel={conflict ? "Save mine anyway" : "Save changes"}
         submissionKey={submissionKey}
+        labels={labels}
+        labelIds={labelIds}
       />
     </section>
   );
 }
 
-function ConflictNotice({ current, contactId }: { current: Contact; contactId: string }) {
+function ConflictNotice({ current, labels, contactId }: { current: Contact; labels: string[]; contactId: string }) {
   return (
     <div className="conflict" role="alert">
       <p>
@@ -92,6 +106,10 @@ function ConflictNotice({ current, contactId }: { current: Contact; contactId: s
         <caption>The contact as it is now</caption>
         <tbody>
           <ContactFieldRows contact={current} />
+          <tr>
+            <th scope="row">Labels</th>
+            <td>{labels.length ? labels.join(", ") : "—"}</td>
+          </tr>
         </tbody>
       </table>
       <p>

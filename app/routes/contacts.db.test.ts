@@ -123,7 +123,7 @@ describe(`contact routes (${process.env.TEST_DIALECT})`, () => {
       expect(page2.data.newer).not.toBeNull();
 
       const search = await call(list.loader, get("/contacts?q=%20person%2051%20", cookie));
-      expect(search.data.q).toBe("person 51");
+      expect(search.data.params.q).toBe("person 51");
       expect(search.data.contacts.map((c: { name: string }) => c.name)).toEqual(["Person 51"]);
     });
 

@@ -1,13 +1,16 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "#app/auth/session.server";
-import { contactsVCard } from "#app/exports/exports.server";
+import { contactsVCard, exportSelection } from "#app/exports/exports.server";
+import { notFound } from "#app/http/responses.server";
+import { NO_SUCH_LABEL } from "#app/labels/label-schema";
 import { asDownload, datedFileName, download } from "#app/http/download.server";
 
-// GET /contacts/export.vcf[?q=]: the account's contacts (or a search's) as vCard 3.0.
+// GET /contacts/export.vcf[?q=&starred=1&label=]: the account's contacts (or those the list shows with these filters) as vCard 3.0.
 export async function loader({ request }: LoaderFunctionArgs) {
   return asDownload(async () => {
     const user = await requireUser(request);
-    const q = new URL(request.url).searchParams.get("q");
-    return download(request, datedFileName("cardfile-contacts", "vcf"), "text/vcard; charset=utf-8", contactsVCard(user.id, q));
+    // The list's filters (?q=&starred=1&label=): the export of what the list shows; a label not theirs is a 404.
+    const selection = (await exportSelection(user.id, new URL(request.url).searchParams)) ?? notFound(NO_SUCH_LABEL);
+    return download(request, datedFileName("cardfile-contacts", "vcf"), "text/vcard; charset=utf-8", contactsVCard(user.id, selection));
   });
 }

@@ -8,7 +8,8 @@ import { redirectWithFlash } from "#app/http/flash.server";
 import { notFound } from "#app/http/responses.server";
 import { writeAction, writeHeaders } from "#app/http/write-action.server";
 import { LabelRow, NewLabelForm, type LabelFormResult } from "#app/labels/label-forms";
-import { DUPLICATE_LABEL_MESSAGE, LabelFormSchema } from "#app/labels/label-schema";
+import { DUPLICATE_LABEL_MESSAGE, LabelFormSchema, NO_SUCH_LABEL } from "#app/labels/label-schema";
+import { labelCounts } from "#app/labels/contact-labels.server";
 import { createLabel, deleteLabel, listLabels, renameLabel } from "#app/labels/labels.server";
 import { RATE_LIMITS } from "#app/rate-limits/rate-limits.server";
 import { newSubmissionKey } from "#app/submissions/submission-keys.server";
@@ -16,14 +17,16 @@ import { newSubmissionKey } from "#app/submissions/submission-keys.server";
 // The account's labels: create, rename, delete (the contacts stay). Plain
 // POST forms, one intent each (decision 0034).
 
-const NO_SUCH_LABEL = "No such label";
-
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const labels = await listLabels(user.id);
+  const [labels, counts] = await Promise.all([listLabels(user.id), labelCounts(user.id)]);
   // One key per form: each is its own submission.
   return {
-    labels: labels.map((label) => ({ ...label, keys: { rename: newSubmissionKey(), delete: newSubmissionKey() } })),
+    labels: labels.map((label) => ({
+      ...label,
+      count: counts.get(label.id) ?? 0,
+      keys: { rename: newSubmissionKey(), delete: newSubmissionKey() },
+    })),
     createKey: newSubmissionKey(),
   };
 }
@@ -83,7 +86,7 @@ export default function LabelsPage() {
       ) : (
         <ul className="label-list" aria-label="Your labels">
           {labels.map((label) => (
-            <LabelRow key={label.id} label={label} keys={label.keys} result={answer} />
+            <LabelRow key={label.id} label={label} count={label.count} keys={label.keys} result={answer} />
           ))}
         </ul>
       )}

@@ -42,7 +42,7 @@ import {
 const open = useBrowser();
 
 /** What the export writes as its header row: Google Contacts' own column names. */
-const GOOGLE_HEADER = ["First Name", "Last Name", "E-mail 1 - Value", "Organization Name", "Phone 1 - Value", "Notes"];
+const GOOGLE_HEADER = ["First Name", "Last Name", "E-mail 1 - Value", "Organization Name", "Phone 1 - Value", "Notes", "Labels"];
 
 const dir = mkdtempSync(join(tmpdir(), "cardfile-import-export-"));
 const stored = storedData(inject("serverDatabaseUrl"));
@@ -249,6 +249,7 @@ describe.each([{ js: false }, { js: true }])("export, JavaScript $js", ({ js }) 
       "Analytical Engines",
       "+44 20 7946 0000",
       "Line one\nline two",
+      "",
     ]);
 
     const vcf = await download(page, transfer.getByRole("link", { name: "vCard", exact: true }), dir);
@@ -268,7 +269,7 @@ describe.each([{ js: false }, { js: true }])("export, JavaScript $js", ({ js }) 
     await expectText(transfer, "Import · Export these as CSV or vCard");
     expect(await transfer.getByRole("link", { name: "CSV", exact: true }).getAttribute("href")).toBe("/contacts/export.csv?q=NAVY");
     const found = await download(page, transfer.getByRole("link", { name: "CSV", exact: true }), dir);
-    expect(csvRecords(found.text).slice(1)).toEqual([["Grace", "Hopper", "grace@navy.example", "US Navy", "", ""]]);
+    expect(csvRecords(found.text).slice(1)).toEqual([["Grace", "Hopper", "grace@navy.example", "US Navy", "", "", ""]]);
     const foundCards = vcards((await download(page, transfer.getByRole("link", { name: "vCard", exact: true }), dir)).text);
     expect(foundCards).toHaveLength(1);
     expect(foundCards[0]).toContain("\r\nFN:Grace Hopper\r\n");
