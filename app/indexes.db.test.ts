@@ -33,10 +33,28 @@ describe(`indexes (${process.env.TEST_DIALECT})`, () => {
     }
   });
 
+  // Each order of the list (decision 0035) has its index, read in order at any depth, both ways.
+  it.each([
+    ["name", "contacts_owner_name_idx", "ada lovelace"],
+    ["company", "contacts_owner_company_idx", "analytical engines\u0001ada"],
+    ["updated", "contacts_owner_updated_idx", Date.now()],
+  ] as const)("serves the list sorted by %s from %s, in order, at any depth", async (sort, index, at) => {
+    const deep = { at, id: "abcdefghijklmnopqrstuv" };
+    for (const cursor of [null, { direction: "older" as const, ...deep }, { direction: "newer" as const, ...deep }]) {
+      const plan = await explain(pageQuery({ ownerId: "owner", sort }, "", cursor));
+      expect(plan).toContain(index);
+      expect(plan).not.toMatch(SORTED);
+    }
+    // A search walks the same index (plan 2).
+    const walked = await explain(walkQuery({ ownerId: "owner", sort }, searchFilter("a")!, { direction: "older", ...deep }));
+    expect(walked).toContain(index);
+    expect(walked).not.toMatch(SORTED);
+  });
+
   it("walks the list for a search in order too, from any cursor (plan 2)", async () => {
     const filter = searchFilter("ada")!;
     const cursor = { direction: "older" as const, at: Date.now(), id: "abcdefghijklmnopqrstuv" };
-    const stop = { created_at: Date.now() - 1000, id: "abcdefghijklmnopqrstuv" };
+    const stop = { at: Date.now() - 1000, id: "abcdefghijklmnopqrstuv" };
     for (const query of [
       walkQuery("owner", filter, null, stop),
       walkQuery("owner", filter, cursor, stop),
@@ -67,7 +85,9 @@ describe(`indexes (${process.env.TEST_DIALECT})`, () => {
       const plan = await db
         .transaction()
         .execute(async (trx) => {
-          await sql`drop index contacts_owner_created_idx, contacts_owner_email_key_idx`.execute(trx);
+          await sql`drop index contacts_owner_created_idx, contacts_owner_email_key_idx, contacts_owner_name_idx, contacts_owner_company_idx, contacts_owner_updated_idx`.execute(
+            trx,
+          );
           await bitmapScansOnly(trx);
           throw new Rollback(await run(trx, gatherQuery("owner", filter, null, 51, undefined, trx)));
         })

@@ -34,7 +34,15 @@ import {
   type Scenario,
   type Target,
 } from "./lib/load";
-import { isCompleteRun, LATENCY_CONNECTIONS, parseOptions, THROUGHPUT_CONNECTIONS, USAGE, type BenchOptions } from "./lib/options";
+import {
+  CARDFILE_ONLY,
+  isCompleteRun,
+  LATENCY_CONNECTIONS,
+  parseOptions,
+  THROUGHPUT_CONNECTIONS,
+  USAGE,
+  type BenchOptions,
+} from "./lib/options";
 import { installCleanup, sampleRss, type Server } from "./lib/processes";
 import { judgeTargets, machine, markdown, svgChart, textTable, transferText, type Results, type ScenarioResult } from "./lib/report";
 import { buildCardfile, preparePeer, startSystem, type CardfileBuild } from "./lib/systems";
@@ -157,7 +165,11 @@ async function main(argv: string[]): Promise<number> {
 
   try {
     if (options.systems.includes("cardfile")) cardfile = await buildCardfile(log);
-    const total = options.dbs.length * (options.systems.length * loadScenarios.length + transfers.length);
+    const perDb = options.systems.reduce(
+      (n, system) => n + loadScenarios.filter((s) => system === "cardfile" || !CARDFILE_ONLY.has(s)).length,
+      0,
+    );
+    const total = options.dbs.length * (perDb + transfers.length);
     let step = 0;
 
     for (const db of options.dbs) {

@@ -94,3 +94,47 @@ describe(`2026-12-02T0100_optional_contact_email (${dialect})`, () => {
       .execute();
   });
 });
+
+describe(`2026-12-03T0100_sort_keys (${dialect})`, () => {
+  it("gives every contact written before it the keys the app writes, and the order's collation", async () => {
+    const db = await databaseAt("2026-12-03T0000_contact_labels");
+    const now = Date.now();
+    await db
+      .insertInto("users")
+      .values({ id: "u1", email: "owner@example.test", email_key: "owner@example.test", password_hash: "x", created_at: now })
+      .execute();
+    const people = [
+      ["Ölmez  Ada", "Ácme"],
+      ["zed", null],
+      ["Ａｄａ", "acme"],
+      ["Øre", "Zeta"],
+    ] as const;
+    await db
+      .insertInto("contacts")
+      .values(
+        people.map(([name, company], i) => ({
+          id: `c${i}`.padEnd(22, "x"),
+          owner_id: "u1",
+          name,
+          company,
+          search: "",
+          created_at: now - i,
+          updated_at: now - i,
+        })),
+      )
+      .execute();
+
+    await migrateTo(db, "2026-12-03T0100_sort_keys");
+
+    const rows = await db.selectFrom("contacts").select(["name", "name_sort", "company_sort"]).orderBy("id").execute();
+    expect(rows).toEqual([
+      { name: "Ölmez  Ada", name_sort: "olmez ada", company_sort: "acme\u0001olmez ada" },
+      { name: "zed", name_sort: "zed", company_sort: "\u{10FFFF}\u0001zed" },
+      { name: "Ａｄａ", name_sort: "ada", company_sort: "acme\u0001ada" },
+      { name: "Øre", name_sort: "øre", company_sort: "zeta\u0001øre" },
+    ]);
+    // Byte order on both databases: "ø" (U+00F8) after "z", whatever the server's locale says.
+    const ordered = await db.selectFrom("contacts").select("name").orderBy("name_sort").execute();
+    expect(ordered.map((row) => row.name)).toEqual(["Ａｄａ", "Ölmez  Ada", "zed", "Øre"]);
+  });
+});

@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable } from "kysely";
+import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
 
 // Timestamps are integer milliseconds since the Unix epoch on both databases
 // (see docs/decisions/0002-timestamps-as-epoch-milliseconds.md). Domain code
@@ -63,6 +63,10 @@ interface ContactsTable {
   deleted_at: number | null;
   /** when the owner starred it (epoch ms); null: not starred */
   starred_at: number | null;
+  /** the name's sort key (sortKey): the list's A-to-Z order; "C" collation on Postgres. Written by contacts.server.ts's every write (optional to insert only for tests' raw rows) */
+  name_sort: ColumnType<string, string | undefined, string>;
+  /** the company's sort key, then the name's (contacts without a company last): the list's company order */
+  company_sort: ColumnType<string, string | undefined, string>;
 }
 
 /** An account's labels; only app/labels/labels.server.ts reads or writes this table. */

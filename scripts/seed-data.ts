@@ -554,3 +554,41 @@ export function seedCreatedAt(seed: number, position: number, count: number, fro
   const slice = (to - from) / Math.max(count, 1);
   return from + Math.floor((position + jitter) * slice);
 }
+
+// ---------------------------------------------------------------- labels and stars
+
+/** The seeded account's labels: 20, as a real address book's. */
+export const SEED_LABELS = [
+  "Friends",
+  "Work",
+  "Family",
+  "Clients",
+  "Suppliers",
+  "Neighbours",
+  "School",
+  "Book club",
+  "Football",
+  "Conference 2025",
+  "Investors",
+  "Recruiters",
+  "Doctors",
+  "Old colleagues",
+  "Volunteers",
+  "Choir",
+  "Climbing",
+  "Wedding guests",
+  "Press",
+  "Ölmez & Co",
+] as const;
+
+/**
+ * The labels (indexes into SEED_LABELS) and the star of contact `index`:
+ * label k is on about 30% / (k + 1) of the contacts (Friends 30%, Work 15%,
+ * … Ölmez & Co 1.5%: a few big labels and a long tail), and 4% are starred.
+ */
+export function seedExtras(seed: number, index: number): { labels: number[]; starred: boolean } {
+  const random = randomFor(seed, index, 1);
+  const labels: number[] = [];
+  for (let k = 0; k < SEED_LABELS.length; k++) if (random.chance(0.3 / (k + 1))) labels.push(k);
+  return { labels, starred: random.chance(0.04) };
+}

@@ -1,3 +1,5 @@
+import { labelCounts } from "#app/labels/contact-labels.server";
+import { listLabels } from "#app/labels/labels.server";
 import { describe, expect, it } from "vitest";
 import { verifyLogin } from "#app/auth/users.server";
 import { emailKey } from "#app/shared/text";
@@ -45,6 +47,21 @@ describe(`seed (${process.env.TEST_DIALECT})`, () => {
 
     const rows = await rowsOf(account.user.id);
     expect(rows).toHaveLength(500);
+    // 20 labels, a few big and a long tail, and about 4% starred.
+    const counts = await labelCounts(account.user.id);
+    const labels = await listLabels(account.user.id);
+    expect(labels).toHaveLength(20);
+    const friends = counts.get(labels.find((label) => label.name === "Friends")!.id)!;
+    expect(friends).toBeGreaterThan(100);
+    expect(friends).toBeLessThan(200);
+    const starred = await db
+      .selectFrom("contacts")
+      .select("id")
+      .where("owner_id", "=", account.user.id)
+      .where("starred_at", "is not", null)
+      .execute();
+    expect(starred.length).toBeGreaterThan(5);
+    expect(starred.length).toBeLessThan(40);
     for (const row of rows) {
       // Every field (one added later too) as the form would post it, and as stored.
       const posted = Object.fromEntries(CONTACT_FIELD_NAMES.map((name) => [name, row[name] ?? ""]));

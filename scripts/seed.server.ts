@@ -6,7 +6,9 @@ import { blankContact } from "#app/contacts/contact-fields";
 import { contactEmailKeys, insertContacts } from "#app/contacts/contacts.server";
 import { bulkLoad } from "#app/contacts/search-index.server";
 import { db, dialect } from "#app/db.server";
-import { DEFAULT_SEED, MAX_SEED_INDEX, nextSeedIndex, seedContact, seedCreatedAt, seedNumber } from "./seed-data";
+import { attachLabels, labelsNamed } from "#app/labels/contact-labels.server";
+import { fold } from "#app/shared/text";
+import { DEFAULT_SEED, MAX_SEED_INDEX, nextSeedIndex, SEED_LABELS, seedContact, seedCreatedAt, seedExtras, seedNumber } from "./seed-data";
 
 /** From this many contacts on, the search index is rebuilt once after the load instead of kept live. */
 export const BULK_LOAD_FROM = 50_000;
@@ -94,6 +96,9 @@ export async function seedContacts(
 
   const seedNo = seedNumber(seed);
   const from = now - SPREAD_MS;
+  // The account's 20 labels (found or made); each contact's, and its star, from its number.
+  const labelIds = await labelsNamed(ownerId, SEED_LABELS);
+  const seedLabelIds = SEED_LABELS.map((name) => labelIds.get(fold(name))!);
   let previous = -Infinity;
   const batch = (size: number) =>
     Array.from({ length: size }, (_, k) => {
@@ -101,8 +106,12 @@ export async function seedContacts(
       // Strictly increasing, so the list's keyset pages see a clean order.
       const createdAt = Math.max(seedCreatedAt(seedNo, position, count, from, now), previous + 1);
       previous = createdAt;
+      const { labels, starred } = seedExtras(seedNo, firstNumber + position);
       // Fields the generator makes no value for (a new one, say) stay blank.
-      return { ...blankContact(), ...seedContact(seedNo, firstNumber + position), createdAt };
+      return {
+        contact: { ...blankContact(), ...seedContact(seedNo, firstNumber + position), createdAt, starredAt: starred ? createdAt : null },
+        labels,
+      };
     });
 
   // Bulk mode for big loads: the search index is built once at the end, not
@@ -115,7 +124,19 @@ export async function seedContacts(
     load(async () => {
       while (result.added < count) {
         // One transaction a batch: a failure keeps the batches already committed.
-        result.added += (await insertContacts(ownerId, batch(Math.min(batchSize, count - result.added)), { rowsPerStatement })).length;
+        const made = batch(Math.min(batchSize, count - result.added));
+        await db.transaction().execute(async (trx) => {
+          const ids = await insertContacts(
+            ownerId,
+            made.map((m) => m.contact),
+            { rowsPerStatement, executor: trx },
+          );
+          await attachLabels(
+            made.flatMap((m, i) => m.labels.map((k) => ({ contactId: ids[i]!, labelId: seedLabelIds[k]! }))),
+            trx,
+          );
+        });
+        result.added += made.length;
         onProgress?.(result.added, count);
       }
       onLoaded?.();

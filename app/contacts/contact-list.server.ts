@@ -3,12 +3,14 @@ import type { ContactRow } from "#db/schema";
 import { db, dialect } from "#app/db.server";
 import { carriesLabel, labelContacts, labelMembersQuery } from "#app/labels/contact-labels.server";
 import { ALL_COLUMNS, SUMMARY_COLUMNS, toContact, toSummary, type Contact, type ContactSummary, type SummaryRow } from "./contacts.server";
-import { decodeCursor, keysetPage, type Cursor, type KeysetPage } from "./cursor";
+import { decodeCursor, decodeTextCursor, keysetPage, type Cursor, type KeysetPage } from "./cursor";
+import type { Sort } from "./list-params";
 import { normalizeQuery, searchFilter, trigramMatch, type SearchFilter } from "./search";
 
-// The contacts table, part 2 of 3: the list, newest first, a page at a time
-// (keyset pagination, cursor.ts), and its search, with a plan chosen per
-// query (decision 0019). The only code that lists contacts.
+// The contacts table, part 2 of 3: the list, in one of its orders (newest
+// first, A to Z by name or company, recently changed first: decision 0035),
+// a page at a time (keyset pagination, cursor.ts), and its search, with a
+// plan chosen per query (decision 0019). The only code that lists contacts.
 
 export const PAGE_SIZE = 50;
 
@@ -18,12 +20,39 @@ export const PAGE_SIZE = 50;
  * label: a label id the caller has checked is the owner's). Every plan below
  * applies it in the same place (ofOwner), so they agree.
  */
-export type ListScope = string | { ownerId: string; starred?: boolean; labelId?: string | null };
+export type ListScope = string | { ownerId: string; starred?: boolean; labelId?: string | null; sort?: Sort };
 
-function scopeOf(scope: ListScope): { ownerId: string; starred: boolean; labelId: string | null } {
+function scopeOf(scope: ListScope): { ownerId: string; starred: boolean; labelId: string | null; sort: Sort } {
   return typeof scope === "string"
-    ? { ownerId: scope, starred: false, labelId: null }
-    : { ownerId: scope.ownerId, starred: scope.starred ?? false, labelId: scope.labelId ?? null };
+    ? { ownerId: scope, starred: false, labelId: null, sort: "newest" }
+    : { ownerId: scope.ownerId, starred: scope.starred ?? false, labelId: scope.labelId ?? null, sort: scope.sort ?? "newest" };
+}
+
+/**
+ * An order of the list: the column it reads (with the id as the tie-break),
+ * which way, and its key's kind. Each has its own partial index of live
+ * contacts, (owner_id, column, id) in this order (decision 0035).
+ */
+interface Order {
+  column: "created_at" | "updated_at" | "name_sort" | "company_sort";
+  descending: boolean;
+  text: boolean;
+}
+
+const ORDERS: Record<Sort, Order> = {
+  newest: { column: "created_at", descending: true, text: false },
+  name: { column: "name_sort", descending: false, text: true },
+  company: { column: "company_sort", descending: false, text: true },
+  updated: { column: "updated_at", descending: true, text: false },
+};
+
+const orderOf = (scope: ListScope) => ORDERS[scopeOf(scope).sort];
+
+/** A row's place in an order: its key and its id. */
+type Key = { at: number | string; id: string };
+
+function keyOf(order: Order, row: ListRow): Key {
+  return { at: row[order.column], id: row.id };
 }
 
 /** The scope without its label: the list a walk reads (and checks each contact of for the label). */
@@ -49,22 +78,40 @@ export async function listContacts(
     cursor: rawCursor,
     starred = false,
     labelId = null,
-  }: { q?: string | null; cursor?: string | null; starred?: boolean; /** the owner's (getLabel) */ labelId?: string | null } = {},
+    sort = "newest",
+  }: {
+    q?: string | null;
+    cursor?: string | null;
+    starred?: boolean;
+    /** the owner's (getLabel) */
+    labelId?: string | null;
+    sort?: Sort;
+  } = {},
 ): Promise<ContactPage> {
   const query = normalizeQuery(q ?? null);
-  const cursor = decodeCursor(rawCursor ?? null);
-  const rows = await pageRows({ ownerId, starred, labelId }, query, cursor);
+  const scope = { ownerId, starred, labelId, sort };
+  const order = orderOf(scope);
+  // Another order's cursor (a text key in a list by time, say) reads the first page.
+  const cursor: Cursor<number | string> | null = order.text ? decodeTextCursor(rawCursor ?? null) : decodeCursor(rawCursor ?? null);
+  const rows = await pageRows(scope, query, cursor);
   if (cursor?.direction === "newer" && rows.length === 0) {
-    // Everything newer has gone (deleted, unstarred, unlabelled): the first page is the right answer.
-    return listContacts(ownerId, { q: query, starred, labelId });
+    // Everything before has gone (deleted, unstarred, unlabelled): the first page is the right answer.
+    return listContacts(ownerId, { q: query, starred, labelId, sort });
   }
 
-  const page = keysetPage(rows, cursor, PAGE_SIZE, (row) => ({ at: row.created_at, id: row.id }));
+  const page = keysetPage(rows, cursor, PAGE_SIZE, (row) => keyOf(order, row));
   return { contacts: page.rows.map(toSummary), older: page.older, newer: page.newer };
 }
 
-/** The summary columns, qualified: some plans join another table. */
-const SUMMARY_SELECTION = SUMMARY_COLUMNS.map((column) => `contacts.${column}` as const);
+/** A list row's columns: the summary's and every order's key. */
+const LIST_COLUMNS = [...SUMMARY_COLUMNS, "updated_at", "name_sort", "company_sort"] as const;
+type ListRow = SummaryRow & Pick<ContactRow, "updated_at" | "name_sort" | "company_sort">;
+
+/** The list row's columns, qualified: some plans join another table. */
+const SUMMARY_SELECTION = LIST_COLUMNS.map((column) => `contacts.${column}` as const);
+
+/** A page's cursor: a key in the list's order (a number or a text) and the direction to read in. */
+type ListCursor = Cursor<number | string>;
 
 /**
  * Where the plans below switch (tests lower them to reach every plan with
@@ -97,7 +144,7 @@ export const SEARCH_PLAN = {
  * applies the plain scan's conditions (pageQuery) to every row it reads, so
  * it returns exactly what the plain scan would.
  */
-async function pageRows(scope: ListScope, query: string, cursor: Cursor | null): Promise<SummaryRow[]> {
+async function pageRows(scope: ListScope, query: string, cursor: ListCursor | null): Promise<ListRow[]> {
   const filter = searchFilter(query);
   if (filter) return dialect === "sqlite" ? sqliteSearchRows(scope, filter, cursor) : postgresSearchRows(scope, filter, cursor);
   const { labelId } = scopeOf(scope);
@@ -113,7 +160,7 @@ async function pageRows(scope: ListScope, query: string, cursor: Cursor | null):
  * and the rest of the page gathered past where the walk stopped (a label
  * that is common, but not among the newest).
  */
-async function labelRows(scope: ListScope, labelId: string, cursor: Cursor | null): Promise<SummaryRow[]> {
+async function labelRows(scope: ListScope, labelId: string, cursor: ListCursor | null): Promise<ListRow[]> {
   const members = await labelMembersQuery(labelId, SEARCH_PLAN.gatherLimit + 1).execute();
   if (members.length <= SEARCH_PLAN.gatherLimit) return labelGatherQuery(scope, labelId, cursor, PAGE_SIZE + 1).execute();
   const run = async (executor: typeof db) => {
@@ -128,11 +175,16 @@ async function labelRows(scope: ListScope, labelId: string, cursor: Cursor | nul
 }
 
 /** The label plan's gather: up to `limit` of the label's contacts in the scope past the cursor, in page order. */
-export function labelGatherQuery(scope: ListScope, labelId: string, cursor: Cursor | null, limit: number, executor = db) {
-  return inPageOrder(ofOwner(labelContacts(labelId, executor).select(SUMMARY_SELECTION), withoutLabel(scope), cursor), cursor, limit);
+export function labelGatherQuery(scope: ListScope, labelId: string, cursor: ListCursor | null, limit: number, executor = db) {
+  return inPageOrder(
+    ofOwner(labelContacts(labelId, executor).select(SUMMARY_SELECTION), withoutLabel(scope), cursor),
+    scope,
+    cursor,
+    limit,
+  );
 }
 
-async function sqliteSearchRows(scope: ListScope, filter: SearchFilter, cursor: Cursor | null): Promise<SummaryRow[]> {
+async function sqliteSearchRows(scope: ListScope, filter: SearchFilter, cursor: ListCursor | null): Promise<ListRow[]> {
   const found = await candidateQuery(filter, SEARCH_PLAN.gatherLimit + 1).execute();
   if (found.length === 0) return [];
   if (found.length <= SEARCH_PLAN.gatherLimit) {
@@ -153,7 +205,7 @@ async function sqliteSearchRows(scope: ListScope, filter: SearchFilter, cursor: 
   return [...walked, ...rest];
 }
 
-async function postgresSearchRows(scope: ListScope, filter: SearchFilter, cursor: Cursor | null): Promise<SummaryRow[]> {
+async function postgresSearchRows(scope: ListScope, filter: SearchFilter, cursor: ListCursor | null): Promise<ListRow[]> {
   // One snapshot for the walk, where it stopped and the rest: no overlap and
   // no gap, whatever is added or deleted meanwhile. The walk usually fills
   // the page, so where it stopped is looked up only when it did not.
@@ -178,10 +230,10 @@ async function postgresSearchRows(scope: ListScope, filter: SearchFilter, cursor
  * plan must agree with. Exported, like the other plans' queries, so that
  * tests can check their plans.
  */
-export function pageQuery(scope: ListScope, query: string | SearchFilter | null, cursor: Cursor | null) {
+export function pageQuery(scope: ListScope, query: string | SearchFilter | null, cursor: ListCursor | null) {
   const filter = typeof query === "string" ? searchFilter(query) : query;
   const scoped = ofOwner(db.selectFrom("contacts").select(SUMMARY_SELECTION), scope, cursor);
-  return inPageOrder(filter ? matching(scoped, filter) : scoped, cursor, PAGE_SIZE + 1);
+  return inPageOrder(filter ? matching(scoped, filter) : scoped, scope, cursor, PAGE_SIZE + 1);
 }
 
 /**
@@ -204,20 +256,15 @@ export function candidateQuery(filter: SearchFilter, limit: number) {
  * LIMIT: the planner cannot push the checks into it, so it reads the list
  * index in order, and only as far as it must.
  */
-export function walkQuery(
-  scope: ListScope,
-  filter: SearchFilter | null,
-  cursor: Cursor | null,
-  stop?: { created_at: number; id: string },
-  executor = db,
-) {
+export function walkQuery(scope: ListScope, filter: SearchFilter | null, cursor: ListCursor | null, stop?: Key, executor = db) {
   if (dialect === "sqlite") {
     return pageQuery(scope, filter, cursor).$if(stop !== undefined, (qb) =>
-      qb.where(keyCompared(stop!, cursor?.direction === "newer" ? "<=" : ">=")),
+      qb.where(keyCompared(orderOf(scope), stop!, notPast(orderOf(scope), cursor))),
     );
   }
   const newest = inPageOrder(
     ofOwner(executor.selectFrom("contacts").select([...SUMMARY_SELECTION, "contacts.search"]), withoutLabel(scope), cursor),
+    scope,
     cursor,
     SEARCH_PLAN.walkLimit,
   );
@@ -227,7 +274,7 @@ export function walkQuery(
     .select(SUMMARY_SELECTION)
     .$if(filter !== null, (qb) => matching(qb, filter!))
     .$if(labelId !== null, (qb) => qb.where(carriesLabel(labelId!)));
-  return inPageOrder(checked, cursor, PAGE_SIZE + 1);
+  return inPageOrder(checked, scope, cursor, PAGE_SIZE + 1);
 }
 
 /**
@@ -239,7 +286,7 @@ export function walkQuery(
 export function gatherQuery(
   scope: ListScope,
   filter: SearchFilter,
-  cursor: Cursor | null,
+  cursor: ListCursor | null,
   limit: number,
   candidates?: number[],
   executor = db,
@@ -250,7 +297,7 @@ export function gatherQuery(
       .crossJoin("contacts")
       .where(sql<SqlBool>`contacts.rowid = candidate.value`)
       .select(SUMMARY_SELECTION);
-    return inPageOrder(matching(ofOwner(given, scope, cursor), filter), cursor, limit);
+    return inPageOrder(matching(ofOwner(given, scope, cursor), filter), scope, cursor, limit);
   }
   if (dialect === "sqlite") {
     const all = executor
@@ -258,7 +305,7 @@ export function gatherQuery(
       .crossJoin("contacts")
       .where(sql<SqlBool>`contacts.rowid = contacts_fts.rowid and contacts_fts match ${trigramMatch(filter.indexed)}`)
       .select(SUMMARY_SELECTION);
-    return inPageOrder(matching(ofOwner(all, scope, cursor), filter), cursor, limit);
+    return inPageOrder(matching(ofOwner(all, scope, cursor), filter), scope, cursor, limit);
   }
   // GIN reads every posting of every trigram it is given, so it is given the
   // longest pieces of the query only: an address's "example" is in nearly
@@ -267,7 +314,7 @@ export function gatherQuery(
   const scoped = ofOwner(executor.selectFrom("contacts").select(SUMMARY_SELECTION), scope, cursor)
     .where((eb) => eb.and(filter.narrow.map((piece) => sql<SqlBool>`contacts.search like ${piece} escape '\\'`)))
     .where(sql<SqlBool>`(contacts.search || '') like ${filter.pattern} escape '\\'`);
-  return inPageOrder(scoped, cursor, limit);
+  return inPageOrder(scoped, scope, cursor, limit);
 }
 
 /**
@@ -281,29 +328,32 @@ export async function bitmapScansOnly(trx: typeof db): Promise<void> {
 }
 
 /** The key of the walkLimit-th contact of the list (not only the label's) from the cursor, where plan 2 stops; none if the list ends first. */
-function walkStop(scope: ListScope, cursor: Cursor | null, executor = db) {
-  const keys = ofOwner(executor.selectFrom("contacts").select(["contacts.created_at", "contacts.id"]), withoutLabel(scope), cursor);
-  return inPageOrder(keys, cursor, 1)
+async function walkStop(scope: ListScope, cursor: ListCursor | null, executor = db): Promise<Key | undefined> {
+  const order = orderOf(scope);
+  const keys = ofOwner(
+    executor.selectFrom("contacts").select([sql<number | string>`contacts.${sql.ref(order.column)}`.as("at"), "contacts.id"]),
+    withoutLabel(scope),
+    cursor,
+  );
+  return inPageOrder(keys, scope, cursor, 1)
     .offset(SEARCH_PLAN.walkLimit - 1)
     .executeTakeFirst();
 }
 
 /** A cursor that continues past `stop`, in the direction of `cursor`. */
-function beyond(stop: { created_at: number; id: string }, cursor: Cursor | null): Cursor {
-  return { direction: cursor?.direction ?? "older", at: stop.created_at, id: stop.id };
+function beyond(stop: Key, cursor: ListCursor | null): ListCursor {
+  return { direction: cursor?.direction ?? "older", at: stop.at, id: stop.id };
 }
 
 /** The scope's live contacts (the owner's; starred, with a label, if it says so) past the cursor. */
-function ofOwner<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>, scope: ListScope, cursor: Cursor | null) {
+function ofOwner<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>, scope: ListScope, cursor: ListCursor | null) {
   const { ownerId, starred, labelId } = scopeOf(scope);
   return qb
     .where(sql<SqlBool>`contacts.owner_id = ${ownerId}`)
     .where(sql<SqlBool>`contacts.deleted_at is null`)
     .$if(starred, (qb) => qb.where(sql<SqlBool>`contacts.starred_at is not null`))
     .$if(labelId !== null, (qb) => qb.where(carriesLabel(labelId!)))
-    .$if(cursor !== null, (qb) =>
-      qb.where(keyCompared({ created_at: cursor!.at, id: cursor!.id }, cursor!.direction === "newer" ? ">" : "<")),
-    );
+    .$if(cursor !== null, (qb) => qb.where(keyCompared(orderOf(scope), cursor!, past(orderOf(scope), cursor))));
 }
 
 /** The contacts that match the query (search.ts says how). */
@@ -311,18 +361,36 @@ function matching<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>,
   return qb.where(sql<SqlBool>`contacts.search like ${filter.pattern} escape '\\'`);
 }
 
-/** Newest first (oldest first when reading "newer" from a cursor), at most `limit`. */
-function inPageOrder<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>, cursor: Cursor | null, limit: number) {
-  const direction = cursor?.direction === "newer" ? "asc" : "desc";
+/** In the scope's order (backwards when reading "newer" from a cursor), at most `limit`. */
+function inPageOrder<DB, TB extends keyof DB, O>(
+  qb: SelectQueryBuilder<DB, TB, O>,
+  scope: ListScope,
+  cursor: ListCursor | null,
+  limit: number,
+) {
+  const order = orderOf(scope);
+  const direction = order.descending === (cursor?.direction === "newer") ? "asc" : "desc";
   return qb
-    .orderBy(sql`contacts.created_at`, direction)
+    .orderBy(sql`contacts.${sql.ref(order.column)}`, direction)
     .orderBy(sql`contacts.id`, direction)
     .limit(limit);
 }
 
-/** (created_at, id), the list's order, compared with a row's. */
-function keyCompared(key: { created_at: number; id: string }, operator: "<" | ">" | "<=" | ">=") {
-  return sql<SqlBool>`(contacts.created_at, contacts.id) ${sql.raw(operator)} (${key.created_at}, ${key.id})`;
+type Comparison = "<" | ">" | "<=" | ">=";
+
+/** The rows past a cursor's key, reading in its direction: after it in the order onward, before it back. */
+function past(order: Order, cursor: ListCursor | null): Comparison {
+  return order.descending === (cursor?.direction === "newer") ? ">" : "<";
+}
+
+/** The rows up to a key, inclusive, reading in the cursor's direction (where a walk stops). */
+function notPast(order: Order, cursor: ListCursor | null): Comparison {
+  return past(order, cursor) === ">" ? "<=" : ">=";
+}
+
+/** (key, id) in the order, compared with a row's. */
+function keyCompared(order: Order, key: { at: number | string; id: string }, operator: Comparison) {
+  return sql<SqlBool>`(contacts.${sql.ref(order.column)}, contacts.id) ${sql.raw(operator)} (${key.at}, ${key.id})`;
 }
 
 /** Contacts an export reads per query. */
@@ -341,11 +409,12 @@ export async function* exportContacts(
 ): AsyncGenerator<Contact[]> {
   const filter = searchFilter(normalizeQuery(q ?? null));
   const scope: ListScope = { ownerId, starred, labelId };
-  let cursor: Cursor | null = null;
+  let cursor: ListCursor | null = null;
   for (;;) {
     const scoped = ofOwner(db.selectFrom("contacts").select(ALL_COLUMNS.map((column) => `contacts.${column}` as const)), scope, cursor);
     const rows: Pick<ContactRow, (typeof ALL_COLUMNS)[number]>[] = await inPageOrder(
       filter ? matching(scoped, filter) : scoped,
+      scope,
       cursor,
       EXPORT_BATCH,
     ).execute();

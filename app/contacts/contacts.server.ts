@@ -3,7 +3,7 @@ import { isUniqueViolation } from "#db/errors";
 import type { ContactRow, NewContactRow } from "#db/schema";
 import { db } from "#app/db.server";
 import { newId, newIds } from "#app/shared/ids";
-import { emailKey } from "#app/shared/text";
+import { emailKey, sortKey } from "#app/shared/text";
 import { CONTACT_FIELD_NAMES, LISTED_FIELD_NAMES, type ContactFieldName, type ContactFields, type ListedFieldName } from "./contact-fields";
 import type { ContactInput } from "./contact-schema";
 import { searchText } from "./search";
@@ -55,12 +55,19 @@ export function toContact(row: Pick<ContactRow, (typeof ALL_COLUMNS)[number]>): 
   return contact;
 }
 
+/** After every company in company_sort, so that contacts without one come last (U+10FFFF, the last code point). */
+const NO_COMPANY = "\u{10FFFF}";
+/** Between the company and the name in company_sort: below every character a key holds, so "Acme" sorts before "Acme Corp". */
+const THEN = "\u0001";
+
 /** The columns a create or an update writes: each field's, and the folded copies that indexes compare. */
 function columnsFor(input: ContactInput) {
-  const columns = { email_key: input.email === null ? null : emailKey(input.email), search: searchText(input) } as Pick<
-    NewContactRow,
-    ContactFieldName | "email_key" | "search"
-  >;
+  const columns = {
+    email_key: input.email === null ? null : emailKey(input.email),
+    search: searchText(input),
+    name_sort: sortKey(input.name),
+    company_sort: `${input.company === null ? NO_COMPANY : sortKey(input.company)}${THEN}${sortKey(input.name)}`,
+  } as Pick<NewContactRow, ContactFieldName | "email_key" | "search" | "name_sort" | "company_sort">;
   for (const name of CONTACT_FIELD_NAMES) (columns as Record<string, unknown>)[name] = input[name];
   return columns;
 }

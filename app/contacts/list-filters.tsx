@@ -39,11 +39,11 @@ export function LabelLinks({ labels, onClick }: { labels: readonly Label[]; onCl
         <span key={label.id}>
           {i > 0 ? ", " : ""}
           {onClick ? (
-            <a href={listHref({ q: "", starred: false, label: label.id })} onClick={onClick}>
+            <a href={listHref({ label: label.id })} onClick={onClick}>
               {label.name}
             </a>
           ) : (
-            <Link to={listHref({ q: "", starred: false, label: label.id })}>{label.name}</Link>
+            <Link to={listHref({ label: label.id })}>{label.name}</Link>
           )}
         </span>
       ))}

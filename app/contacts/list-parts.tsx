@@ -1,11 +1,12 @@
 import { Form, Link, useNavigation, useSubmit } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import type { Label } from "#app/labels/labels.server";
-import { listHref, type ListParams } from "./list-params";
+import { listHref, SORTS, type ListParams, type Sort } from "./list-params";
 
 // The list page's parts above and instead of its rows
 // (app/routes/contacts._index.tsx): the import/export line, the search box,
-// and what an empty list says. Each keeps the list's other parameters.
+// the sort menu, and what an empty list says. Each keeps the list's other
+// parameters.
 
 /** The export of the list as it is filtered (?q=&starred=1&label=), or of every contact. */
 function exportHref(extension: "csv" | "vcf", params: ListParams) {
@@ -42,8 +43,8 @@ const SEARCH_DEBOUNCE_MS = 250;
  * The search box: a GET form that keeps the list's filters (hidden inputs).
  * With JavaScript it searches as you type.
  */
-export function SearchForm({ params, label }: { params: ListParams; label: Label | null }) {
-  const { q, starred } = params;
+export function SearchForm({ params }: { params: ListParams }) {
+  const { q } = params;
   const navigation = useNavigation();
   const submit = useSubmit();
   const searchRef = useRef<HTMLInputElement>(null);
@@ -69,8 +70,6 @@ export function SearchForm({ params, label }: { params: ListParams; label: Label
         timer.current = setTimeout(() => submit(form, { replace: q !== "" }), SEARCH_DEBOUNCE_MS);
       }}
     >
-      {starred ? <input type="hidden" name="starred" value="1" /> : null}
-      {label ? <input type="hidden" name="label" value={label.id} /> : null}
       <label htmlFor="q">Search contacts</label>
       <div className="search-row">
         <input
@@ -85,6 +84,44 @@ export function SearchForm({ params, label }: { params: ListParams; label: Label
         />{" "}
         <button type="submit">Search</button>
       </div>
+      {/* After the box: the URL reads as the list's links write it (q first). */}
+      <KeepParams params={params} except="q" />
+    </Form>
+  );
+}
+
+/** The list's other parameters as hidden inputs of a GET form that sets one of them. */
+function KeepParams({ params, except }: { params: ListParams; except: keyof ListParams }) {
+  const { q, starred, label, sort } = params;
+  return (
+    <>
+      {q && except !== "q" ? <input type="hidden" name="q" value={q} /> : null}
+      {starred && except !== "starred" ? <input type="hidden" name="starred" value="1" /> : null}
+      {label && except !== "label" ? <input type="hidden" name="label" value={label} /> : null}
+      {sort !== "newest" && except !== "sort" ? <input type="hidden" name="sort" value={sort} /> : null}
+    </>
+  );
+}
+
+/**
+ * The order: a plain <select> and a Sort button (a GET form that keeps the
+ * other parameters and starts at page 1). With JavaScript a choice applies
+ * at once.
+ */
+export function SortForm({ params }: { params: ListParams }) {
+  const submit = useSubmit();
+  return (
+    <Form method="get" action="/contacts" className="sort" onChange={(event) => submit(event.currentTarget)}>
+      <KeepParams params={params} except="sort" />
+      <label htmlFor="sort">Sort by</label>{" "}
+      <select id="sort" name="sort" defaultValue={params.sort} key={params.sort}>
+        {(Object.entries(SORTS) as [Sort, string][]).map(([value, text]) => (
+          <option key={value} value={value}>
+            {text}
+          </option>
+        ))}
+      </select>{" "}
+      <button type="submit">Sort</button>
     </Form>
   );
 }

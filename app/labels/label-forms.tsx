@@ -73,7 +73,7 @@ export function LabelRow({
   const answer = answerFor(result, "rename", label.id);
   return (
     <li>
-      <Link to={listHref({ q: "", starred: false, label: label.id })} className="label-count">
+      <Link to={listHref({ label: label.id })} className="label-count">
         {`${label.name}: ${plural(count, "contact")}`}
       </Link>{" "}
       <WriteForm submissionKey={keys.rename} className="label-form">

@@ -116,7 +116,7 @@ describe(`labels on contacts, through the routes (${process.env.TEST_DIALECT})`,
     expect(labelled.data.contacts.map((c: { name: string }) => c.name).sort()).toEqual(["Ada Work", "Bob Work"]);
     const searched = await call(list.loader, get(`/contacts?label=${work.id}&q=ada`, cookie));
     expect(searched.data.contacts.map((c: { name: string }) => c.name)).toEqual(["Ada Work"]);
-    expect(searched.data.params).toEqual({ q: "ada", starred: false, label: work.id });
+    expect(searched.data.params).toEqual({ q: "ada", starred: false, label: work.id, sort: "newest" });
     expect((await call(list.loader, get(`/contacts?label=${empty.id}`, cookie))).data.contacts).toEqual([]);
     const everyone = (await call(list.loader, get("/contacts", cookie))).data.contacts;
     expect(everyone.map((c: { id: string }) => c.id).sort()).toEqual([cy.id, bob.id, ada.id].sort());

@@ -11,8 +11,8 @@ import {
   useRowsWithPendingUndos,
 } from "#app/contacts/contact-rows";
 import { ListFilters } from "#app/contacts/list-filters";
-import { EmptyList, ListTransfer, SearchForm } from "#app/contacts/list-parts";
-import { listHref, readListParams } from "#app/contacts/list-params";
+import { EmptyList, ListTransfer, SearchForm, SortForm } from "#app/contacts/list-parts";
+import { listHref, readListParams, SORTS } from "#app/contacts/list-params";
 import { lostSubmission } from "#app/client/network";
 import { keepPageWhenOffline } from "#app/client/offline";
 import { GeneralErrorBoundary } from "#app/components/error-page";
@@ -57,6 +57,14 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   },
 ];
 
+/** The pager's words in each order: by time, newer and older; A to Z, previous and next. */
+const PAGER_LABELS = {
+  newest: { newer: "Newer", older: "Older" },
+  updated: { newer: "Newer", older: "Older" },
+  name: { newer: "Previous", older: "Next" },
+  company: { newer: "Previous", older: "Next" },
+} as const;
+
 export default function ContactsPage() {
   const { params, label, contacts, older, newer } = useLoaderData<typeof loader>();
   const { q, starred } = params;
@@ -76,15 +84,16 @@ export default function ContactsPage() {
       </div>
       <ListTransfer params={params} />
 
-      <SearchForm params={params} label={label} />
+      <SearchForm params={params} />
       <ListFilters params={params} label={label} />
+      <SortForm params={params} />
 
       {rows.length === 0 ? (
         <EmptyList params={params} label={label} />
       ) : (
         <ol
           className="contact-list"
-          aria-label={`${starred ? "Starred contacts" : "Contacts"}${label ? ` labelled ${label.name}` : ""}${q ? ` matching “${q}”` : ", newest first"}`}
+          aria-label={`${starred ? "Starred contacts" : "Contacts"}${label ? ` labelled ${label.name}` : ""}${q ? ` matching “${q}”` : ""}, ${SORTS[params.sort].toLowerCase()}`}
         >
           {rows.map((contact) => (
             <ContactRow key={contact.id} contact={contact} confirmQuery={confirmQuery} returnTo={here} actions={rowActions} />
@@ -98,7 +107,7 @@ export default function ContactsPage() {
         <KeepFetcher key={id} fetcherKey={starFetcherKey(id)} />
       ))}
 
-      <Pager newer={newer} older={older} href={(cursor) => listHref(params, cursor)} />
+      <Pager newer={newer} older={older} href={(cursor) => listHref(params, cursor)} labels={PAGER_LABELS[params.sort]} />
     </section>
   );
 }

@@ -36,3 +36,22 @@ export function replaceControlChars(text: string, by = ""): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 }
+
+/**
+ * A name or company as the list's A-to-Z orders compare it (decision 0035):
+ * compatibility-decomposed (full-width letters are letters), accents and
+ * other combining marks removed ("Ä" is "a"), lower case, spaces collapsed.
+ * Both databases compare the keys byte for byte (SQLite's BINARY, Postgres's
+ * "C" collation), so the order is the same on both, Unicode included.
+ * migrations/2026-12-03T0100_sort_keys.ts has a frozen copy: a change here
+ * needs a migration that rewrites the keys.
+ */
+export function sortKey(text: string): string {
+  return text
+    .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
+    .toLowerCase()
+    .replace(/\s+/g, " ")
+    .trim()
+    .normalize("NFC");
+}

@@ -264,6 +264,10 @@ export interface Fixtures {
   detail: { id: string; name: string };
   /** one contact's whole address: a term with one match */
   rareTerm: string;
+  /** a label of the seeded 20 ("Clients", on about 7.5% of the contacts), for `label` */
+  labelId: string;
+  /** the "Next" cursor of the page DEEP_PAGES on in the A-to-Z order, for `sort-name-deep` */
+  nameDeepCursor: string;
 }
 
 type ListRow = { id: string; name: string; email: string; created_at: number | string };
@@ -284,12 +288,22 @@ export async function fixturesOf({ client, userId, contacts }: Dataset): Promise
   const last = await rowAt(client, userId, deepPages * PAGE_SIZE - 1);
   const middle = await rowAt(client, userId, Math.floor(contacts / 2));
   const rare = await rowAt(client, userId, Math.floor(contacts * 0.4));
+  const [label] = await client.all<{ id: string }>("select id from labels where owner_id = ? and name = ?", [userId, "Clients"]);
+  if (!label) throw new Error("the dataset has no label Clients (scripts/seed-data.ts SEED_LABELS)");
+  const [byName] = await client.all<{ id: string; name_sort: string }>(
+    "select id, name_sort from contacts where owner_id = ? and deleted_at is null order by name_sort, id limit 1 offset ?",
+    [userId, deepPages * PAGE_SIZE - 1],
+  );
+  if (!byName) throw new Error("the dataset has no contact at the deep page of the A-to-Z order");
   return {
     // app/contacts/cursor.ts encodeCursor, direction "older".
     deepCursor: `o${Number(last.created_at).toString(36)}.${last.id}`,
     deepPages,
     detail: { id: middle.id, name: middle.name },
     rareTerm: rare.email.toLowerCase(),
+    labelId: label.id,
+    // app/contacts/cursor.ts encodeCursor of a text key: "~" and base64url of its UTF-8.
+    nameDeepCursor: `o~${Buffer.from(byName.name_sort).toString("base64url")}.${byName.id}`,
   };
 }
 

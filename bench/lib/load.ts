@@ -2,7 +2,7 @@ import autocannon from "autocannon";
 import { randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { CREATED_EMAIL_DOMAIN, CREATED_EMAIL_PREFIX, PAGE_SIZE, type Fixtures } from "./data";
-import type { BenchOptions, LoadScenarioName, System } from "./options";
+import { CARDFILE_ONLY, type BenchOptions, type LoadScenarioName, type System } from "./options";
 
 // One scenario = one kind of request, sent the same way to every system:
 // checked once for the right content, then a warm-up, a latency run and a
@@ -142,8 +142,30 @@ export function scenariosFor(target: Target, fixtures: Fixtures, options: BenchO
         return /\/contacts\/[A-Za-z0-9_-]{22}$/.test(location ?? "") ? null : `redirected to ${location}, not to the new contact`;
       },
     },
+    {
+      name: "label",
+      method: "GET",
+      path: `/contacts?${new URLSearchParams({ label: fixtures.labelId })}`,
+      expectStatus: 200,
+      check: rows((n) => n === PAGE_SIZE, `a full page (${PAGE_SIZE})`),
+    },
+    { name: "starred", method: "GET", path: "/contacts?starred=1", expectStatus: 200, check: rows((n) => n === PAGE_SIZE, `${PAGE_SIZE}`) },
+    {
+      name: "sort-name",
+      method: "GET",
+      path: "/contacts?sort=name",
+      expectStatus: 200,
+      check: rows((n) => n === PAGE_SIZE, `${PAGE_SIZE}`),
+    },
+    {
+      name: "sort-name-deep",
+      method: "GET",
+      path: `/contacts?${new URLSearchParams({ sort: "name", cursor: fixtures.nameDeepCursor })}`,
+      expectStatus: 200,
+      check: rows((n) => n === PAGE_SIZE, `${PAGE_SIZE}`),
+    },
   ];
-  return all.filter((s) => options.scenarios.includes(s.name));
+  return all.filter((s) => options.scenarios.includes(s.name) && (target.system === "cardfile" || !CARDFILE_ONLY.has(s.name)));
 }
 
 /** The list scenario alone (the exports measure its latency while they run). */

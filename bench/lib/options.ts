@@ -5,7 +5,21 @@ import { parseArgs } from "node:util";
 export const SYSTEMS = ["cardfile", "baseline", "peer"] as const;
 export const DBS = ["sqlite", "postgres"] as const;
 /** Requests under load, the same for every system. */
-export const LOAD_SCENARIOS = ["list", "list-deep", "search", "search-rare", "search-short", "detail", "create"] as const;
+export const LOAD_SCENARIOS = [
+  "list",
+  "list-deep",
+  "search",
+  "search-rare",
+  "search-short",
+  "detail",
+  "create",
+  "label",
+  "starred",
+  "sort-name",
+  "sort-name-deep",
+] as const;
+/** Load scenarios of what only Cardfile has (labels, stars, sort orders): the others are not asked. */
+export const CARDFILE_ONLY: ReadonlySet<string> = new Set(["label", "starred", "sort-name", "sort-name-deep"]);
 /** Cardfile's imports and exports (the others have none): one long request or job each, timed whole. */
 export const TRANSFER_SCENARIOS = ["import", "export"] as const;
 export const SCENARIOS = [...LOAD_SCENARIOS, ...TRANSFER_SCENARIOS] as const;

@@ -102,6 +102,12 @@ export function judgeTargets(
     const peer = find(results, "peer", db, "list");
     add("list rps ÷ baseline's", db, list && baseline ? list.rps / baseline.rps : null, 0.5, "×", false);
     add("list rps ÷ peer's", db, list && peer ? list.rps / peer.rps : null, 3, "×", false);
+    // Issue 13's: a label's list, the starred, and the A-to-Z order at page 1 and page 1,000.
+    for (const name of ["label", "starred", "sort-name", "sort-name-deep"] as const)
+      add(`${name} p95`, db, card(name)?.p95_ms, searchLimit, "ms", true);
+    const byName = card("sort-name");
+    const byNameDeep = card("sort-name-deep");
+    add("sort-name-deep p95 ÷ sort-name p95", db, byName && byNameDeep ? byNameDeep.p95_ms / byName.p95_ms : null, 1.3, "×", true);
     const rss = results.filter((r) => r.system === "cardfile" && r.db === db).map((r) => r.rss_mb);
     add("server RSS under load", db, rss.length ? Math.max(...rss) : null, 200, "MB", true);
   }
