@@ -37,7 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
   const { flash, headers } = takeFlash(request);
   // The Undo beside a "Deleted …" message is a form that writes: it gets its one-time key.
-  const undoKey = flash?.undoContactId ? newSubmissionKey() : null;
+  const undoKey = flash?.undoContactId || flash?.undoDeletedAt ? newSubmissionKey() : null;
   return data({ user: user ? { email: user.email } : null, flash, undoKey }, { headers });
 }
 
@@ -129,6 +129,7 @@ function FlashMessage({ flash, undoKey }: { flash: Flash; undoKey: string | null
       {flash.message}
     </p>
   );
+  if (flash.undoDeletedAt) return <BulkUndo flash={flash} message={message} undoKey={undoKey} />;
   if (!flash.undoContactId) return message;
   const undoing = undo.state !== "idle";
   const lost = !undoing && lostSubmission(undo.data);
@@ -147,6 +148,23 @@ function FlashMessage({ flash, undoKey }: { flash: Flash; undoKey: string | null
           Couldn't reach Cardfile to undo. Try again.
         </p>
       ) : null}
+    </div>
+  );
+}
+
+/** The Undo of a bulk delete: a plain POST form (a navigation with JavaScript), one for every contact it deleted. */
+function BulkUndo({ flash, message, undoKey }: { flash: Flash; message: JSX.Element; undoKey: string | null }) {
+  const location = useLocation();
+  return (
+    <div className="flash-row">
+      {message}
+      <Form method="post" action="/contacts/bulk">
+        {undoKey ? <SubmissionKey value={undoKey} /> : null}
+        <input type="hidden" name="action" value="undo-delete" />
+        <input type="hidden" name="deletedAt" value={String(flash.undoDeletedAt)} />
+        <input type="hidden" name="returnTo" value={location.pathname + location.search} />
+        <button type="submit">Undo</button>
+      </Form>
     </div>
   );
 }

@@ -46,7 +46,16 @@ import {
 import { installCleanup, sampleRss, type Server } from "./lib/processes";
 import { judgeTargets, machine, markdown, svgChart, textTable, transferText, type Results, type ScenarioResult } from "./lib/report";
 import { buildCardfile, preparePeer, startSystem, type CardfileBuild } from "./lib/systems";
-import { importFile, measureExports, measureImport, timeSeed, type ExportMeasure, type ImportMeasure } from "./lib/transfers";
+import {
+  importFile,
+  measureBulk,
+  measureExports,
+  measureImport,
+  timeSeed,
+  type BulkMeasure,
+  type ExportMeasure,
+  type ImportMeasure,
+} from "./lib/transfers";
 
 const PEER_DB_CLIENT =
   "better-sqlite3 and pg directly (Prisma's CLI fetches its schema engine from binaries.prisma.sh, which is not reachable here; only the npm registry is)";
@@ -158,10 +167,13 @@ async function main(argv: string[]): Promise<number> {
   let clientJsInfo: { gzipBytes: number; files: string[] } | null = null;
   let peerClientJs: number | null = null;
   const imports: ImportMeasure[] = [];
+  const bulks: BulkMeasure[] = [];
   const exports: ExportMeasure[] = [];
   // Cardfile's alone: the others have no import or export.
-  const transfers = options.systems.includes("cardfile") ? options.scenarios.filter((s) => s === "import" || s === "export") : [];
-  const loadScenarios = options.scenarios.filter((s) => s !== "import" && s !== "export");
+  const transfers = options.systems.includes("cardfile")
+    ? options.scenarios.filter((s) => s === "import" || s === "export" || s === "bulk")
+    : [];
+  const loadScenarios = options.scenarios.filter((s) => s !== "import" && s !== "export" && s !== "bulk");
 
   try {
     if (options.systems.includes("cardfile")) cardfile = await buildCardfile(log);
@@ -291,6 +303,16 @@ async function main(argv: string[]): Promise<number> {
                 `${where}: ${measured.rows.toLocaleString("en-US")} rows in ${measured.seconds} s, ${measured.rows_per_second} rows/s ` +
                   `(db:seed ${seed.rows_per_second} rows/s: ${measured.vs_seed} ×), RSS ${measured.rss_mb.toFixed(0)} MB`,
               );
+            } else if (transfer === "bulk") {
+              say("starting");
+              server = await startSystem("cardfile", dataset, cardfile);
+              token ??= await logIn(server);
+              await allowContactWrites(dataset);
+              const measured = await measureBulk({ server, dataset, token, say });
+              bulks.push(measured);
+              log(
+                `${where}: labelled ${measured.contacts.toLocaleString("en-US")} contacts in ${measured.seconds} s, RSS ${measured.rss_mb.toFixed(0)} MB`,
+              );
             } else {
               say("starting");
               server = await startSystem("cardfile", dataset, cardfile);
@@ -341,8 +363,9 @@ async function main(argv: string[]): Promise<number> {
     terms: { common: options.terms.common, rare: rareTerms, short: options.terms.short },
     list_deep_pages: deepPages,
     imports,
+    bulks,
     exports,
-    targets: judgeTargets(results, clientJsInfo?.gzipBytes ?? null, { imports, exports }),
+    targets: judgeTargets(results, clientJsInfo?.gzipBytes ?? null, { imports, exports, bulks }),
     failures,
   };
 

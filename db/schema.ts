@@ -16,6 +16,7 @@ export interface Database {
   import_rejects: ImportRejectsTable;
   labels: LabelsTable;
   contact_labels: ContactLabelsTable;
+  page_keys: PageKeysTable;
 }
 
 interface UsersTable {
@@ -67,6 +68,10 @@ interface ContactsTable {
   name_sort: ColumnType<string, string | undefined, string>;
   /** the company's sort key, then the name's (contacts without a company last): the list's company order */
   company_sort: ColumnType<string, string | undefined, string>;
+  /** the phone's last 9 digits (duplicate-keys.ts phoneKey), null without one: duplicates by phone */
+  phone_key: ColumnType<string | null, string | null | undefined, string | null>;
+  /** the email as its provider reads it (emailDedupeKey), null for most: duplicates by email */
+  email_dedupe_key: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** An account's labels; only app/labels/labels.server.ts reads or writes this table. */
@@ -85,6 +90,13 @@ interface LabelsTable {
 interface ContactLabelsTable {
   contact_id: string;
   label_id: string;
+}
+
+/** A form's key that lasts until it is used; only app/submissions/submission-keys.server.ts reads or writes this table. */
+interface PageKeysTable {
+  user_id: string;
+  form: string;
+  key: string;
 }
 
 /** Only app/http/rate-limit.server.ts reads or writes this table. */

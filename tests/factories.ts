@@ -5,8 +5,12 @@ import { exampleContact } from "#app/contacts/contact-fields";
 import type { ContactInput } from "#app/contacts/contact-schema";
 import { createContact, type Contact } from "#app/contacts/contacts.server";
 
+/**
+ * A fresh address: the prefix and 15 random digits. Digits, not hex: a
+ * search for a name ("ada") must not find a contact by its address's letters.
+ */
 export function uniqueEmail(prefix = "user"): string {
-  return `${prefix}-${randomBytes(6).toString("hex")}@example.test`;
+  return `${prefix}-${randomBytes(6).readUIntBE(0, 6).toString().padStart(15, "0")}@example.test`;
 }
 
 export const TEST_PASSWORD = "correct horse battery";

@@ -405,13 +405,21 @@ const EXPORT_BATCH = 1000;
  */
 export async function* exportContacts(
   ownerId: string,
-  { q, starred = false, labelId = null }: { q?: string | null; starred?: boolean; /** the owner's */ labelId?: string | null } = {},
+  {
+    q,
+    starred = false,
+    labelId = null,
+    ids,
+  }: { q?: string | null; starred?: boolean; /** the owner's */ labelId?: string | null; /** only these */ ids?: readonly string[] } = {},
 ): AsyncGenerator<Contact[]> {
   const filter = searchFilter(normalizeQuery(q ?? null));
   const scope: ListScope = { ownerId, starred, labelId };
   let cursor: ListCursor | null = null;
   for (;;) {
-    const scoped = ofOwner(db.selectFrom("contacts").select(ALL_COLUMNS.map((column) => `contacts.${column}` as const)), scope, cursor);
+    const scoped = ofOwner(db.selectFrom("contacts").select(ALL_COLUMNS.map((column) => `contacts.${column}` as const)), scope, cursor).$if(
+      ids !== undefined,
+      (qb) => qb.where("contacts.id", "in", ids!.length ? [...ids!] : [""]),
+    );
     const rows: Pick<ContactRow, (typeof ALL_COLUMNS)[number]>[] = await inPageOrder(
       filter ? matching(scoped, filter) : scoped,
       scope,
@@ -423,4 +431,46 @@ export async function* exportContacts(
     const last = rows[rows.length - 1]!;
     cursor = { direction: "older", at: last.created_at, id: last.id };
   }
+}
+
+/** What a bulk action over "every contact matching this list" matches: the list's filters. */
+export interface Matching {
+  q?: string | null;
+  starred?: boolean;
+  /** the owner's (getLabel) */
+  labelId?: string | null;
+}
+
+/**
+ * Up to `limit` ids of the owner's live contacts matching the filters, newest
+ * first, after the contact `after` (a previous batch's last): a bulk
+ * action's next batch. The walk follows the list index, checking each row,
+ * so each batch costs about the same.
+ */
+export async function matchingIdBatch(
+  ownerId: string,
+  { q, starred = false, labelId = null }: Matching,
+  after: { at: number; id: string } | null,
+  limit: number,
+  executor = db,
+): Promise<{ ids: string[]; last: { at: number; id: string } | null }> {
+  const filter = searchFilter(normalizeQuery(q ?? null));
+  const scope: ListScope = { ownerId, starred, labelId };
+  const cursor: ListCursor | null = after ? { direction: "older", ...after } : null;
+  const scoped = ofOwner(executor.selectFrom("contacts").select(["contacts.id", "contacts.created_at"]), scope, cursor);
+  const rows = await inPageOrder(filter ? matching(scoped, filter) : scoped, scope, cursor, limit).execute();
+  const last = rows[rows.length - 1];
+  return { ids: rows.map((row) => row.id), last: last ? { at: last.created_at, id: last.id } : null };
+}
+
+/** How many of the owner's live contacts match the filters (what "every contact matching" is about to change). */
+export async function countMatching(ownerId: string, { q, starred = false, labelId = null }: Matching, executor = db): Promise<number> {
+  const filter = searchFilter(normalizeQuery(q ?? null));
+  const scoped = ofOwner(
+    executor.selectFrom("contacts").select((eb) => eb.fn.countAll<number>().as("n")),
+    { ownerId, starred, labelId },
+    null,
+  );
+  const row = await (filter ? matching(scoped, filter) : scoped).executeTakeFirstOrThrow();
+  return Number(row.n);
 }

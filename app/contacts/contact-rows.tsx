@@ -2,11 +2,11 @@ import { useFetcher, useFetchers, useNavigate, useSubmit } from "@remix-run/reac
 import { useRef, useState, type FormEvent, type MouseEvent } from "react";
 import { formatDate } from "#app/client/format";
 import { isId, newId } from "#app/shared/ids";
-import { listedDetails } from "./contact-details";
 import type { ContactSummary } from "./contacts.server";
 import type { Label } from "#app/labels/labels.server";
 import { deleteProblem } from "./delete-outcome";
 import { LabelLinks } from "./list-filters";
+import { BULK_FORM_ID } from "./list-params";
 
 // The list's rows (app/routes/contacts._index.tsx), and what they do. Each
 // row is plain HTML that works without JavaScript: its name and Delete are
@@ -16,8 +16,12 @@ import { LabelLinks } from "./list-filters";
 // back) at once, and the server's answer settles it. Without JavaScript the
 // same Delete link opens the confirmation page, and Undo is a plain form.
 
-/** A list row's contact: its summary and its labels. */
-export type ListedContact = ContactSummary & { labels: Label[] };
+/**
+ * A list row's contact: its summary, its labels, and the text after its name
+ * ("ada@example.com · Analytical Engines": contact-details.tsx listedDetails,
+ * made by the loader, so that the field descriptors stay out of the list's JavaScript).
+ */
+export type ListedContact = ContactSummary & { labels: Label[]; details: string };
 
 /** Rows deleted from this tab's lists, by id, so that an Undo can show them again at once. */
 const deletedRows = new Map<string, { contact: ListedContact; list: string }>();
@@ -91,8 +95,11 @@ export function ContactRow({
   confirmQuery,
   returnTo,
   actions,
+  allSelected = false,
 }: {
   contact: ListedContact;
+  /** every contact matching the list is selected for a bulk action (the row's box is checked, and not its own) */
+  allSelected?: boolean;
   confirmQuery: string;
   returnTo: string;
   actions: ReturnType<typeof useRowActions>;
@@ -108,7 +115,7 @@ export function ContactRow({
       <a href={`/contacts/${contact.id}`} onClick={actions.open}>
         {contact.name}
       </a>{" "}
-      <span>{listedDetails(contact)}</span> <time dateTime={contact.createdAt}>{formatDate(contact.createdAt)}</time>{" "}
+      <span>{contact.details}</span> <time dateTime={contact.createdAt}>{formatDate(contact.createdAt)}</time>{" "}
       <LabelLinks labels={contact.labels} onClick={actions.open} />{" "}
       <a
         href={`/contacts/${contact.id}/delete?${confirmQuery}`}
@@ -124,6 +131,16 @@ export function ContactRow({
           {starred ? "★" : "☆"}
         </button>
       </form>
+      {/* Last in the row's HTML (text browsers read the row first), first on screen (styles.css). */}
+      <input
+        type="checkbox"
+        name="ids"
+        value={contact.id}
+        form={BULK_FORM_ID}
+        aria-label={`Select ${contact.name}`}
+        checked={allSelected || undefined}
+        disabled={allSelected}
+      />
       {actions.touched.has(contact.id) ? <RowProblem fetcherKey={deleteFetcherKey(contact.id)} problemOf={deleteProblem} /> : null}
       {actions.starTouched.has(contact.id) ? <RowProblem fetcherKey={starFetcherKey(contact.id)} problemOf={starProblem} /> : null}
     </li>

@@ -6,6 +6,7 @@ import { newId, newIds } from "#app/shared/ids";
 import { emailKey, sortKey } from "#app/shared/text";
 import { CONTACT_FIELD_NAMES, LISTED_FIELD_NAMES, type ContactFieldName, type ContactFields, type ListedFieldName } from "./contact-fields";
 import type { ContactInput } from "./contact-schema";
+import { emailDedupeKey, phoneKey } from "./duplicate-keys";
 import { searchText } from "./search";
 
 // The contacts table, part 1 of 3: reading and writing one contact, and how
@@ -67,7 +68,9 @@ function columnsFor(input: ContactInput) {
     search: searchText(input),
     name_sort: sortKey(input.name),
     company_sort: `${input.company === null ? NO_COMPANY : sortKey(input.company)}${THEN}${sortKey(input.name)}`,
-  } as Pick<NewContactRow, ContactFieldName | "email_key" | "search" | "name_sort" | "company_sort">;
+    phone_key: phoneKey(input.phone),
+    email_dedupe_key: emailDedupeKey(input.email),
+  } as Pick<NewContactRow, ContactFieldName | "email_key" | "search" | "name_sort" | "company_sort" | "phone_key" | "email_dedupe_key">;
   for (const name of CONTACT_FIELD_NAMES) (columns as Record<string, unknown>)[name] = input[name];
   return columns;
 }
@@ -174,6 +177,22 @@ export async function updateContact(
     if (isUniqueViolation(error)) return { ok: false, reason: "duplicate-email" };
     throw error;
   }
+}
+
+/**
+ * Marks the owner's live contacts `ids` changed (their labels were, by a
+ * bulk action): a new version, so that an edit form opened before gets the
+ * conflict page instead of dropping the change, and a new updated_at.
+ */
+export async function touchContacts(ownerId: string, ids: readonly string[], executor = db): Promise<void> {
+  if (ids.length === 0) return;
+  await executor
+    .updateTable("contacts")
+    .set((eb) => ({ version: eb("version", "+", 1), updated_at: Date.now() }))
+    .where("owner_id", "=", ownerId)
+    .where("id", "in", [...ids])
+    .where("deleted_at", "is", null)
+    .execute();
 }
 
 /** The email keys of every contact the owner has with an address, live or deleted (the seeder numbers its addresses after them). */

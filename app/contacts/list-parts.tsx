@@ -32,6 +32,8 @@ export function ListTransfer({ params }: { params: ListParams }) {
       {" · "}
       <Link to="/labels">Labels</Link>
       {" · "}
+      <Link to="/contacts/duplicates">Duplicates</Link>
+      {" · "}
       <Link to="/contacts/trash">Trash</Link>
     </p>
   );

@@ -24,3 +24,17 @@ export async function setStar(ownerId: string, id: string, starred: boolean, exe
     .executeTakeFirst();
   return row ?? null;
 }
+
+/** Stars (or unstars) those of `ids` that are the owner's live contacts (a bulk action's batch); how many changed. */
+export async function setStars(ownerId: string, ids: readonly string[], starred: boolean, executor = db): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await executor
+    .updateTable("contacts")
+    .set({ starred_at: starred ? Date.now() : null })
+    .where("owner_id", "=", ownerId)
+    .where("id", "in", [...ids])
+    .where("deleted_at", "is", null)
+    .where("starred_at", starred ? "is" : "is not", null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

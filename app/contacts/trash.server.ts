@@ -1,4 +1,5 @@
-import { sql } from "kysely";
+import { sql, type ExpressionBuilder } from "kysely";
+import type { Database } from "#db/schema";
 import { inTransaction } from "#db/database.server";
 import { isUniqueViolation } from "#db/errors";
 import { db } from "#app/db.server";
@@ -27,6 +28,97 @@ export async function deleteContact(ownerId: string, id: string, executor = db):
       .executeTakeFirst(),
   );
   return row ?? null;
+}
+
+/**
+ * Deletes (softly) those of `ids` that are the owner's live contacts, every
+ * one marked with the same time `at`: the bulk delete's batches share it,
+ * and its Undo (restoreDeletedAt) names it. How many were deleted.
+ */
+export async function deleteContacts(ownerId: string, ids: readonly string[], at: number, executor = db): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await executor
+    .updateTable("contacts")
+    .set({ deleted_at: at })
+    .where("owner_id", "=", ownerId)
+    .where("id", "in", [...ids])
+    .where("deleted_at", "is", null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Contacts restoreDeletedAtBatch restores per call (a transaction of its own). */
+const RESTORE_BATCH = 1000;
+
+/** A live contact of the owner holds this contact's email (so it cannot come back from the trash). */
+const emailTaken = ({ exists, selectFrom }: ExpressionBuilder<Database, "contacts">) =>
+  exists(
+    selectFrom("contacts as live")
+      .select("live.id")
+      .whereRef("live.owner_id", "=", "contacts.owner_id")
+      .whereRef("live.email_key", "=", "contacts.email_key")
+      .where("live.deleted_at", "is", null),
+  );
+
+/**
+ * What the Undo of a bulk delete at `at` will do: how many of the owner's
+ * contacts that delete marked are still in the trash (within the Undo
+ * window), and how many of them cannot come back (a live contact holds
+ * their email now).
+ */
+export async function deletedAtCounts(
+  ownerId: string,
+  at: number,
+  executor = db,
+  now = Date.now(),
+): Promise<{ total: number; blocked: number }> {
+  if (at <= now - UNDO_WINDOW_MS) return { total: 0, blocked: 0 };
+  const row = await executor
+    .selectFrom("contacts")
+    .select((eb) => [
+      eb.fn.countAll<number>().as("total"),
+      eb.fn.sum<number>(eb.case().when(emailTaken(eb)).then(1).else(0).end()).as("blocked"),
+    ])
+    .where("owner_id", "=", ownerId)
+    .where("deleted_at", "=", at)
+    .executeTakeFirstOrThrow();
+  return { total: Number(row.total), blocked: Number(row.blocked ?? 0) };
+}
+
+/**
+ * The Undo of a bulk delete, one batch: restores up to RESTORE_BATCH of the
+ * owner's contacts deleted at `at` (within the Undo window), in id order
+ * after `after`, except those whose email a live contact holds now (they
+ * stay in the trash). Where the next batch starts, or null when done.
+ */
+export async function restoreDeletedAtBatch(
+  ownerId: string,
+  at: number,
+  after: string,
+  executor = db,
+  now = Date.now(),
+): Promise<string | null> {
+  if (at <= now - UNDO_WINDOW_MS) return null;
+  const batch = await executor
+    .selectFrom("contacts")
+    .select("id")
+    .where("owner_id", "=", ownerId)
+    .where("deleted_at", "=", at)
+    .where("id", ">", after)
+    .orderBy("id")
+    .limit(RESTORE_BATCH)
+    .execute();
+  if (batch.length === 0) return null;
+  const ids = batch.map((row) => row.id);
+  await executor
+    .updateTable("contacts")
+    .set({ deleted_at: null })
+    .where("owner_id", "=", ownerId)
+    .where("id", "in", ids)
+    .where("deleted_at", "=", at)
+    .where((eb) => eb.not(emailTaken(eb)))
+    .execute();
+  return ids.length < RESTORE_BATCH ? null : ids[ids.length - 1]!;
 }
 
 /** How long after a delete its Undo works (checked against deleted_at, not the flash cookie). */
@@ -67,17 +159,7 @@ export async function restoreContact(
         .where("id", "=", id)
         .where("deleted_at", ">", now - within)
         // Checked in the statement itself, so the usual case never trips the unique index.
-        .where(({ exists, not, selectFrom }) =>
-          not(
-            exists(
-              selectFrom("contacts as live")
-                .select("live.id")
-                .whereRef("live.owner_id", "=", "contacts.owner_id")
-                .whereRef("live.email_key", "=", "contacts.email_key")
-                .where("live.deleted_at", "is", null),
-            ),
-          ),
-        )
+        .where((eb) => eb.not(emailTaken(eb)))
         .returning(ALL_COLUMNS)
         .executeTakeFirst();
       await sql`release savepoint restore_contact`.execute(trx);

@@ -4,6 +4,8 @@ import type { Contact } from "#app/contacts/contacts.server";
 import { readListParams } from "#app/contacts/list-params";
 import { labelsOfContacts } from "#app/labels/contact-labels.server";
 import { getLabel } from "#app/labels/labels.server";
+import { MAX_BULK_IDS } from "#app/contacts/bulk-schema";
+import { isId } from "#app/shared/ids";
 import { CSV_BOM, csvHeader, csvRows } from "#app/imports/csv";
 import { writeVCard } from "#app/imports/vcard";
 
@@ -30,23 +32,35 @@ async function* sliced<T>(batches: AsyncIterable<T[]>, write: (items: T[]) => st
   }
 }
 
-/** Which contacts an export takes: those the list shows with these filters (none: every contact). */
+/** Which contacts an export takes: those the list shows with these filters (none: every contact), or the checked ones. */
 export interface ExportSelection {
   q?: string | null;
   starred?: boolean;
   /** a label of the owner's (exportSelection checks it) */
   labelId?: string | null;
+  /** only these (the list's bulk form: the contacts checked on a page) */
+  ids?: string[];
 }
 
 /**
- * The selection an export's URL asks for, as the list's (?q=&starred=1&label=):
- * null if it names a label that is not the owner's.
+ * The selection an export's URL asks for: the list's filters
+ * (?q=&starred=1&label=), or, from the list's bulk form (export=selected),
+ * the contacts checked (ids) or every one matching (scope=matching). A
+ * problem to show instead: a label that is not the owner's ("not-found"), or
+ * the bulk form with nothing checked ("nothing-selected").
  */
-export async function exportSelection(ownerId: string, search: URLSearchParams): Promise<ExportSelection | null> {
+export async function exportSelection(
+  ownerId: string,
+  search: URLSearchParams,
+): Promise<ExportSelection | "not-found" | "nothing-selected"> {
   const { q, starred, label } = readListParams(search);
+  if (search.get("export") === "selected" && search.get("scope") !== "matching") {
+    const ids = search.getAll("ids").filter(isId).slice(0, MAX_BULK_IDS);
+    return ids.length ? { ids } : "nothing-selected";
+  }
   if (label === null) return { q, starred };
   const found = await getLabel(ownerId, label);
-  return found ? { q, starred, labelId: found.id } : null;
+  return found ? { q, starred, labelId: found.id } : "not-found";
 }
 
 /** The owner's contacts to export, a batch at a time, each with its labels' names. */

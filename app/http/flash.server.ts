@@ -15,6 +15,8 @@ export interface Flash {
   kind?: "error";
   /** the contact whose delete this message can undo (an Undo button posts to /contacts/:id/restore) */
   undoContactId?: string;
+  /** the time of the bulk delete this message can undo (an Undo button posts to /contacts/bulk) */
+  undoDeletedAt?: number;
 }
 
 const MAX_MESSAGE = 500;
@@ -28,11 +30,16 @@ function clip(text: string, max: number): string {
   return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
 }
 
-function encodeFlash({ message, kind, undoContactId }: Flash): string {
+function encodeFlash({ message, kind, undoContactId, undoDeletedAt }: Flash): string {
   let text = clip(message, MAX_MESSAGE);
   for (;;) {
     // "message" first: a Set-Cookie line still reads `cardfile_flash=%7B%22message%22%3A%22Deleted…`.
-    const value = JSON.stringify({ message: text, ...(kind ? { kind } : {}), ...(undoContactId ? { undoContactId } : {}) });
+    const value = JSON.stringify({
+      message: text,
+      ...(kind ? { kind } : {}),
+      ...(undoContactId ? { undoContactId } : {}),
+      ...(undoDeletedAt ? { undoDeletedAt } : {}),
+    });
     // Escaped non-ASCII text can grow ninefold when URI-encoded: shorten until it fits.
     if (encodeURIComponent(value).length <= MAX_VALUE_BYTES || text === "") return value;
     text = clip(text, Math.floor(text.length * 0.8));
@@ -48,7 +55,7 @@ function decodeFlash(value: string): Flash | null {
     return null;
   }
   if (typeof parsed !== "object" || parsed === null) return null;
-  const { message, kind, undoContactId } = parsed as Record<string, unknown>;
+  const { message, kind, undoContactId, undoDeletedAt } = parsed as Record<string, unknown>;
   if (typeof message !== "string" || message === "") return null;
   // The cookie is not signed: keep only what is well-formed. A forged undo id
   // is harmless anyway (the restore action checks owner and time).
@@ -56,6 +63,7 @@ function decodeFlash(value: string): Flash | null {
     message: clip(message, MAX_MESSAGE),
     ...(kind === "error" ? { kind } : {}),
     ...(isId(undoContactId) ? { undoContactId } : {}),
+    ...(Number.isSafeInteger(undoDeletedAt) && (undoDeletedAt as number) > 0 ? { undoDeletedAt: undoDeletedAt as number } : {}),
   };
 }
 

@@ -20,7 +20,7 @@ async function send(userId: string, submissionKey: string, outcome: string) {
     post("/test", { submissionKey, outcome }),
     { userId, schema: Schema, form: "test:after-commit", rateLimit: RATE_LIMITS.contactWritesPerUser },
     async (value, { reject, afterCommit }) => {
-      afterCommit(() => ran.push("after"));
+      afterCommit(() => void ran.push("after"));
       ran.push("write");
       if (value.outcome === "reject") return reject(409, { formErrors: ["no"] });
       if (value.outcome === "throw") throw new Error("the write failed");

@@ -40,10 +40,12 @@ export interface WriteContext {
   reject<Extra extends object = object>(status: number, errors?: FormErrors, extra?: Extra): Rejection<Extra>;
   /**
    * Runs `fn` once the write has committed (not if it was rejected or
-   * failed): what must see the write, such as waking this process's job
-   * runner for a job the write enqueued (wakeJobRunners).
+   * failed), and before the answer is sent (awaited, in order): what must
+   * see the write, such as waking this process's job runner for a job the
+   * write enqueued (wakeJobRunners), or the further batches of a bulk
+   * action, each in a transaction of its own.
    */
-  afterCommit(fn: () => void): void;
+  afterCommit(fn: () => void | Promise<void>): void;
 }
 
 export interface WriteOptions<Schema extends z.ZodType, Refused> {
@@ -129,14 +131,14 @@ async function answer<Schema extends z.ZodType, Answer extends Response | Reject
 
   const reject = <Extra extends object = object>(status: number, errors?: FormErrors, extra?: Extra) =>
     data({ ...submission.reply(errors), ...(extra as Extra) }, { status });
-  const committed: (() => void)[] = [];
+  const committed: (() => void | Promise<void>)[] = [];
   let wrote: unknown;
   const result = await once(options.userId, key, formName, async (trx) => {
     wrote = await write(value, { trx, reject, afterCommit: (fn) => void committed.push(fn) });
     return wrote as Answer;
   });
   // once() commits a redirect only, and answers with it; anything else was rolled back.
-  if (result === wrote && isRedirect(result)) for (const fn of committed) fn();
+  if (result === wrote && isRedirect(result)) for (const fn of committed) await fn();
   return result;
 }
 

@@ -1,4 +1,5 @@
-import { sql, type SqlBool } from "kysely";
+import { sql, type SelectQueryBuilder, type SqlBool } from "kysely";
+import type { Database } from "#db/schema";
 import { db } from "#app/db.server";
 import { isId, newId } from "#app/shared/ids";
 import { fold } from "#app/shared/text";
@@ -161,4 +162,51 @@ export function labelContacts(labelId: string, executor = db) {
     .crossJoin("contacts")
     .where(sql<SqlBool>`contacts.id = contact_labels.contact_id`)
     .where("contact_labels.label_id", "=", labelId);
+}
+
+/**
+ * Puts the owner's label on those of `contactIds` that are the owner's live
+ * contacts and do not have it yet (a bulk action's batch; the caller has
+ * checked the label is the owner's). The ids of the contacts that got it.
+ */
+export async function addLabelToContacts(
+  ownerId: string,
+  labelId: string,
+  contactIds: readonly string[],
+  executor = db,
+): Promise<string[]> {
+  if (contactIds.length === 0) return [];
+  const rows = await executor
+    .insertInto("contact_labels")
+    .columns(["contact_id", "label_id"])
+    .expression((eb) => liveOf(eb.selectFrom("contacts"), ownerId, contactIds).select(["contacts.id", eb.val(labelId).as("label_id")]))
+    .onConflict((oc) => oc.doNothing())
+    .returning("contact_id")
+    .execute();
+  return rows.map((row) => row.contact_id);
+}
+
+/** Those of `contactIds` that are the owner's live contacts (a bulk action's batch). */
+function liveOf<O>(qb: SelectQueryBuilder<Database, "contacts", O>, ownerId: string, contactIds: readonly string[]) {
+  return qb
+    .where("contacts.owner_id", "=", ownerId)
+    .where("contacts.id", "in", [...contactIds])
+    .where("contacts.deleted_at", "is", null);
+}
+
+/** Takes the label off those of `contactIds` that are the owner's live contacts; the ids of those that had it. */
+export async function removeLabelFromContacts(
+  ownerId: string,
+  labelId: string,
+  contactIds: readonly string[],
+  executor = db,
+): Promise<string[]> {
+  if (contactIds.length === 0) return [];
+  const rows = await executor
+    .deleteFrom("contact_labels")
+    .where("label_id", "=", labelId)
+    .where("contact_id", "in", (eb) => liveOf(eb.selectFrom("contacts"), ownerId, contactIds).select("contacts.id"))
+    .returning("contact_id")
+    .execute();
+  return rows.map((row) => row.contact_id);
 }

@@ -1,7 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useLocation, type ShouldRevalidateFunction } from "@remix-run/react";
 import { requireUser } from "#app/auth/session.server";
-import { listContacts } from "#app/contacts/contact-list.server";
+import { countMatching, listContacts } from "#app/contacts/contact-list.server";
+import { listedDetails } from "#app/contacts/contact-details";
+import { plural } from "#app/shared/text";
 import {
   ContactRow,
   deleteFetcherKey,
@@ -20,7 +22,10 @@ import { Pager } from "#app/components/pager";
 import { notFound } from "#app/http/responses.server";
 import { labelsOfContacts } from "#app/labels/contact-labels.server";
 import { NO_SUCH_LABEL } from "#app/labels/label-schema";
-import { getLabel } from "#app/labels/labels.server";
+import { getLabel, listLabels } from "#app/labels/labels.server";
+import { pageKey } from "#app/submissions/submission-keys.server";
+import { BULK_FORM } from "#app/contacts/bulk-schema";
+import { BulkBar } from "#app/contacts/bulk-bar";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -30,16 +35,26 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // Another account's label, or none: the list of it does not exist.
   const label = params.label === null ? null : ((await getLabel(user.id, params.label)) ?? notFound(NO_SUCH_LABEL));
   const { contacts, older, newer } = await listContacts(user.id, { ...params, labelId: label?.id, cursor: search.get("cursor") });
-  const labels = await labelsOfContacts(
-    user.id,
-    contacts.map((contact) => contact.id),
-  );
+  const [labels, allLabels] = await Promise.all([
+    labelsOfContacts(
+      user.id,
+      contacts.map((contact) => contact.id),
+    ),
+    listLabels(user.id),
+  ]);
+  // "Select every contact matching this list" (?select=all): counted only when asked.
+  const matchingCount = search.get("select") === "all" ? await countMatching(user.id, { ...params, labelId: label?.id }) : null;
+  const allMatching = matchingCount === null ? null : plural(matchingCount, "contact");
   return {
     params,
     label,
-    contacts: contacts.map((contact) => ({ ...contact, labels: labels.get(contact.id) ?? [] })),
+    contacts: contacts.map((contact) => ({ ...contact, labels: labels.get(contact.id) ?? [], details: listedDetails(contact) })),
     older,
     newer,
+    allLabels,
+    allMatching,
+    // Lasts until used, so that an unchanged list stays the same page (its ETag).
+    bulkKey: await pageKey(user.id, BULK_FORM),
   };
 }
 
@@ -57,16 +72,11 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   },
 ];
 
-/** The pager's words in each order: by time, newer and older; A to Z, previous and next. */
-const PAGER_LABELS = {
-  newest: { newer: "Newer", older: "Older" },
-  updated: { newer: "Newer", older: "Older" },
-  name: { newer: "Previous", older: "Next" },
-  company: { newer: "Previous", older: "Next" },
-} as const;
+/** The pager's words in an A-to-Z order (by time: Newer and Older). */
+const A_TO_Z = { newer: "Previous", older: "Next" };
 
 export default function ContactsPage() {
-  const { params, label, contacts, older, newer } = useLoaderData<typeof loader>();
+  const { params, label, contacts, older, newer, allLabels, allMatching, bulkKey } = useLoaderData<typeof loader>();
   const { q, starred } = params;
   const location = useLocation();
   const here = location.pathname + location.search;
@@ -91,12 +101,22 @@ export default function ContactsPage() {
       {rows.length === 0 ? (
         <EmptyList params={params} label={label} />
       ) : (
+        <BulkBar params={params} labels={allLabels} submissionKey={bulkKey} returnTo={listHref(params)} allMatching={allMatching} />
+      )}
+      {rows.length === 0 ? null : (
         <ol
           className="contact-list"
           aria-label={`${starred ? "Starred contacts" : "Contacts"}${label ? ` labelled ${label.name}` : ""}${q ? ` matching “${q}”` : ""}, ${SORTS[params.sort].toLowerCase()}`}
         >
           {rows.map((contact) => (
-            <ContactRow key={contact.id} contact={contact} confirmQuery={confirmQuery} returnTo={here} actions={rowActions} />
+            <ContactRow
+              key={contact.id}
+              contact={contact}
+              confirmQuery={confirmQuery}
+              returnTo={here}
+              actions={rowActions}
+              allSelected={allMatching !== null}
+            />
           ))}
         </ol>
       )}
@@ -107,7 +127,12 @@ export default function ContactsPage() {
         <KeepFetcher key={id} fetcherKey={starFetcherKey(id)} />
       ))}
 
-      <Pager newer={newer} older={older} href={(cursor) => listHref(params, cursor)} labels={PAGER_LABELS[params.sort]} />
+      <Pager
+        newer={newer}
+        older={older}
+        href={(cursor) => listHref(params, cursor)}
+        labels={params.sort === "name" || params.sort === "company" ? A_TO_Z : undefined}
+      />
     </section>
   );
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { data } from "@remix-run/node";
 import type { Transaction } from "kysely";
 import { db } from "#app/db.server";
@@ -16,6 +17,36 @@ export const SUBMISSION_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** A fresh key for one rendering of one form: an id (app/shared/ids.ts). */
 export const newSubmissionKey = newId;
+
+/**
+ * The key of a form whose page should stay the same bytes from one visit to
+ * the next while nothing changed (the list's bulk form: its ETag and 304s):
+ * the same until it is used, then another (usePageKey, in the write's
+ * transaction). Before its first use, a key derived from the user and the
+ * form, so that reading the page writes nothing.
+ */
+export async function pageKey(userId: string, form: string, executor = db): Promise<string> {
+  const row = await executor
+    .selectFrom("page_keys")
+    .select("key")
+    .where("user_id", "=", userId)
+    .where("form", "=", form)
+    .executeTakeFirst();
+  return row?.key ?? firstPageKey(userId, form);
+}
+
+/** Retires the form's page key (it has just been used, in this transaction): the next rendering gets a fresh one. */
+export async function usePageKey(userId: string, form: string, executor: Transaction<Database>): Promise<void> {
+  await executor
+    .insertInto("page_keys")
+    .values({ user_id: userId, form, key: newId() })
+    .onConflict((oc) => oc.columns(["user_id", "form"]).doUpdateSet({ key: newId() }))
+    .execute();
+}
+
+function firstPageKey(userId: string, form: string): string {
+  return createHash("sha256").update(`page-key\n${userId}\n${form}`).digest("base64url").slice(0, 22);
+}
 
 class NotRecorded<T> extends Error {
   constructor(readonly response: T) {

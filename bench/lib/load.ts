@@ -164,6 +164,15 @@ export function scenariosFor(target: Target, fixtures: Fixtures, options: BenchO
       expectStatus: 200,
       check: rows((n) => n === PAGE_SIZE, `${PAGE_SIZE}`),
     },
+    // The duplicates page, each kind: it answers with a page of groups, or says there are none.
+    ...(["name", "phone", "email"] as const).map((kind): Scenario => ({
+      name: kind === "name" ? "duplicates" : `duplicates-${kind}`,
+      method: "GET",
+      path: `/contacts/duplicates?kind=${kind}`,
+      expectStatus: 200,
+      check: ({ status, html }) =>
+        status !== 200 ? `answered ${status}` : /class="duplicate-groups"|No two of your contacts/.test(html) ? null : "shows no groups",
+    })),
   ];
   return all.filter((s) => options.scenarios.includes(s.name) && (target.system === "cardfile" || !CARDFILE_ONLY.has(s.name)));
 }

@@ -5,6 +5,16 @@ import { parseArgs } from "node:util";
 export const SYSTEMS = ["cardfile", "baseline", "peer"] as const;
 export const DBS = ["sqlite", "postgres"] as const;
 /** Requests under load, the same for every system. */
+/** Load scenarios of what only Cardfile has (labels, stars, sort orders, duplicates): the others are not asked. */
+const ORGANIZE_SCENARIOS = [
+  "label",
+  "starred",
+  "sort-name",
+  "sort-name-deep",
+  "duplicates",
+  "duplicates-phone",
+  "duplicates-email",
+] as const;
 export const LOAD_SCENARIOS = [
   "list",
   "list-deep",
@@ -13,15 +23,11 @@ export const LOAD_SCENARIOS = [
   "search-short",
   "detail",
   "create",
-  "label",
-  "starred",
-  "sort-name",
-  "sort-name-deep",
+  ...ORGANIZE_SCENARIOS,
 ] as const;
-/** Load scenarios of what only Cardfile has (labels, stars, sort orders): the others are not asked. */
-export const CARDFILE_ONLY: ReadonlySet<string> = new Set(["label", "starred", "sort-name", "sort-name-deep"]);
+export const CARDFILE_ONLY: ReadonlySet<string> = new Set(ORGANIZE_SCENARIOS);
 /** Cardfile's imports and exports (the others have none): one long request or job each, timed whole. */
-export const TRANSFER_SCENARIOS = ["import", "export"] as const;
+export const TRANSFER_SCENARIOS = ["import", "export", "bulk"] as const;
 export const SCENARIOS = [...LOAD_SCENARIOS, ...TRANSFER_SCENARIOS] as const;
 
 export type System = (typeof SYSTEMS)[number];

@@ -1,7 +1,7 @@
 import os from "node:os";
 import type { Db, LoadScenarioName, System } from "./options";
 import { DBS, LOAD_SCENARIOS } from "./options";
-import type { ExportMeasure, ImportMeasure } from "./transfers";
+import type { BulkMeasure, ExportMeasure, ImportMeasure } from "./transfers";
 
 // What a run leaves behind: latest.json (the numbers), latest.md (tables,
 // ratios and targets, for people and the README) and latest.svg (the ratios
@@ -56,6 +56,8 @@ export interface Results {
   list_deep_pages: number;
   /** Cardfile's import of a Google Contacts CSV, per database (absent in runs before it was measured) */
   imports?: ImportMeasure[];
+  /** the bulk "label every contact matching" (issue 13) */
+  bulks?: BulkMeasure[];
   /** Cardfile's exports of the dataset's account, per database and format */
   exports?: ExportMeasure[];
   targets: Target[];
@@ -74,7 +76,7 @@ const find = (results: ScenarioResult[], system: System, db: Db, name: LoadScena
 export function judgeTargets(
   results: ScenarioResult[],
   clientJsGzipBytes: number | null,
-  { imports = [], exports = [] }: { imports?: ImportMeasure[]; exports?: ExportMeasure[] } = {},
+  { imports = [], exports = [], bulks = [] }: { imports?: ImportMeasure[]; exports?: ExportMeasure[]; bulks?: BulkMeasure[] } = {},
 ): Target[] {
   const targets: Target[] = [];
   const add = (target: string, db: Db | null, measured: number | null | undefined, limit: number, unit: string, atMost: boolean) =>
@@ -108,6 +110,8 @@ export function judgeTargets(
     const byName = card("sort-name");
     const byNameDeep = card("sort-name-deep");
     add("sort-name-deep p95 ÷ sort-name p95", db, byName && byNameDeep ? byNameDeep.p95_ms / byName.p95_ms : null, 1.3, "×", true);
+    for (const name of ["duplicates", "duplicates-phone", "duplicates-email"] as const)
+      add(`${name} p95`, db, card(name)?.p95_ms, 200, "ms", true);
     const rss = results.filter((r) => r.system === "cardfile" && r.db === db).map((r) => r.rss_mb);
     add("server RSS under load", db, rss.length ? Math.max(...rss) : null, 200, "MB", true);
   }
@@ -123,6 +127,7 @@ export function judgeTargets(
       add(`list p95 during export.${exported.format} ÷ idle`, db, exported.list_p95_ratio, 2, "×", true);
     }
   }
+  for (const b of bulks) add(`bulk label of ${b.contacts.toLocaleString("en-US")} matching contacts`, b.db, b.seconds, 10, "s", true);
   add("JS of a hydrated /contacts, gzipped", null, clientJsGzipBytes === null ? null : clientJsGzipBytes / 1000, 95, "KB", true);
   return targets;
 }
@@ -221,8 +226,18 @@ export function markdown(r: Results): string {
 const count = (n: number) => n.toLocaleString("en-US");
 
 /** The import and export tables (Cardfile only), when the run measured them. */
-export function transferLines(r: Pick<Results, "imports" | "exports" | "contacts">): string[] {
+export function transferLines(r: Pick<Results, "imports" | "exports" | "bulks" | "contacts">): string[] {
   const lines: string[] = [];
+  if (r.bulks?.length) {
+    lines.push(
+      "",
+      "Bulk action (Cardfile): the list's bulk form, `add-label` with every contact matching the label Family (scope=matching, about 10% of the dataset), one POST on a freshly started server, timed to its answer (every batch done).",
+      "",
+      "| db | contacts | seconds | RSS MB |",
+      "| --- | ---: | ---: | ---: |",
+      ...r.bulks.map((b) => `| ${b.db} | ${count(b.contacts)} | ${fmt(b.seconds, 2)} | ${fmt(b.rss_mb, 0)} |`),
+    );
+  }
   const imports = r.imports ?? [];
   const exports = r.exports ?? [];
   if (imports.length) {
@@ -340,8 +355,13 @@ export function svgChart(r: Results): string {
 }
 
 /** The lines about the import and the exports printed at the end of a run. */
-export function transferText(r: Pick<Results, "imports" | "exports">): string {
+export function transferText(r: Pick<Results, "imports" | "exports" | "bulks">): string {
   const out: string[] = [];
+  for (const b of r.bulks ?? []) {
+    out.push(
+      `bulk     ${b.db.padEnd(8)}  labelled ${count(b.contacts)} matching contacts in ${fmt(b.seconds, 2)} s; RSS ${fmt(b.rss_mb, 0)} MB`,
+    );
+  }
   for (const i of r.imports ?? []) {
     out.push(
       `import   ${i.db.padEnd(8)}  ${count(i.rows)} rows in ${fmt(i.seconds, 2)} s: ${fmt(i.rows_per_second, 0)} rows/s, ${fmt(i.vs_seed, 2)} × db:seed's ${fmt(i.seed.rows_per_second, 0)}; RSS ${fmt(i.rss_mb, 0)} MB`,

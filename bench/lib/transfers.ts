@@ -535,3 +535,77 @@ export async function measureExports({
   }
   return measures;
 }
+
+/** The bulk "label every contact matching" of issue 13, timed whole (the POST answers once every batch is done). */
+export interface BulkMeasure {
+  db: Db;
+  /** contacts the action labelled (every one with the seeded label Family: about 10% of the dataset) */
+  contacts: number;
+  seconds: number;
+  /** peak resident memory of the server during it */
+  rss_mb: number;
+}
+
+/**
+ * Labels every contact with the label Family with a new label, through the
+ * list's bulk form (scope=matching), times the POST, checks every one got
+ * it, and deletes the new label again (its pairs with it).
+ */
+export async function measureBulk({
+  server,
+  dataset,
+  token,
+  say,
+}: {
+  server: Server;
+  dataset: Dataset;
+  token: string;
+  say: (text: string) => void;
+}): Promise<BulkMeasure> {
+  const base = server.baseURL;
+  const post = (pathname: string, fields: Record<string, string>) =>
+    fetch(base + pathname, {
+      method: "POST",
+      headers: headers(token, { "Content-Type": "application/x-www-form-urlencoded", Origin: base }),
+      body: new URLSearchParams({ submissionKey: randomBytes(16).toString("base64url"), ...fields }),
+      redirect: "manual",
+    });
+  const { client, userId } = dataset;
+  const [family] = await client.all<{ id: string }>("select id from labels where owner_id = ? and name = ?", [userId, "Family"]);
+  if (!family) throw new Error("the dataset has no label Family (scripts/seed-data.ts SEED_LABELS)");
+  const [{ n }] = (await client.all<{ n: number | string }>(
+    "select count(*) as n from contact_labels join contacts on contacts.id = contact_labels.contact_id where label_id = ? and deleted_at is null",
+    [family.id],
+  )) as [{ n: number | string }];
+  const contacts = Number(n);
+  const name = `Bench bulk ${Date.now()}`;
+  const created = await post("/labels", { intent: "create", name });
+  if (created.status !== 303) throw new Error(`creating the label answered ${created.status}`);
+  const [label] = await client.all<{ id: string }>("select id from labels where owner_id = ? and name = ?", [userId, name]);
+  try {
+    say(`labelling ${contacts.toLocaleString("en-US")} contacts`);
+    const rss = sampleRss(server.process.pid!);
+    const started = performance.now();
+    let seconds: number;
+    try {
+      const answer = await post("/contacts/bulk", {
+        action: "add-label",
+        labelId: label!.id,
+        scope: "matching",
+        label: family.id,
+        returnTo: "/contacts",
+      });
+      seconds = (performance.now() - started) / 1000;
+      if (answer.status !== 303) throw new Error(`the bulk action answered ${answer.status}: ${(await answer.text()).slice(0, 300)}`);
+    } finally {
+      rss.stop();
+    }
+    const [{ n: labelled }] = (await client.all<{ n: number | string }>("select count(*) as n from contact_labels where label_id = ?", [
+      label!.id,
+    ])) as [{ n: number | string }];
+    if (Number(labelled) !== contacts) throw new Error(`the bulk action labelled ${labelled} contacts, not ${contacts}`);
+    return { db: dataset.db, contacts, seconds: Math.round(seconds * 100) / 100, rss_mb: Math.round(rss.stop() / 1e5) / 10 };
+  } finally {
+    await post("/labels", { intent: "delete", id: label!.id });
+  }
+}

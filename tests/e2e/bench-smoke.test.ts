@@ -69,6 +69,10 @@ describe("npm run bench -- --smoke", () => {
         }
       }
       for (const db of dbs) {
+        const bulk = results.bulks?.find((b) => b.db === db);
+        expect(bulk, `bulk ${db}`).toBeDefined();
+        expect(bulk!.contacts).toBeGreaterThan(50);
+        expect(bulk!.seconds).toBeGreaterThan(0);
         const imported = results.imports?.find((i) => i.db === db);
         expect(imported, `import ${db}`).toMatchObject({ rows: 2_000, created: 2_000, rejected: 0, format: "google-csv" });
         expect(imported!.rows_per_second).toBeGreaterThan(0);

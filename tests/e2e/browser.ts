@@ -8,8 +8,12 @@ export const baseURL = inject("baseURL");
 
 export const PASSWORD = "correct horse battery";
 
+/**
+ * A fresh address: the prefix and 15 random digits. Digits, not hex: a
+ * search for a name ("ada") must not find a contact by its address's letters.
+ */
 export function uniqueEmail(prefix = "user"): string {
-  return `${prefix}-${randomBytes(6).toString("hex")}@example.test`;
+  return `${prefix}-${randomBytes(6).readUIntBE(0, 6).toString().padStart(15, "0")}@example.test`;
 }
 
 /** A short random tag, for names that must not collide with other tests' data. */
