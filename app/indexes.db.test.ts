@@ -5,6 +5,7 @@ import { searchFilter } from "#app/contacts/search";
 import { SQLITE_FTS_TRIGGERS } from "#app/contacts/search-index.server";
 import { trashPageQuery } from "#app/contacts/trash.server";
 import { duplicateKeysQuery } from "#app/contacts/duplicates.server";
+import { ownerIsByIds } from "#app/contacts/contacts.server";
 import { purgeRateLimitsQuery } from "#app/rate-limits/rate-limits.server";
 import { db, dialect } from "#app/db.server";
 import type { Database } from "#db/schema";
@@ -64,6 +65,21 @@ describe(`indexes (${process.env.TEST_DIALECT})`, () => {
       expect(plan).not.toMatch(/TEMP B-TREE|Sort|HashAggregate/);
     }
   });
+
+  // A bulk action's batch names a thousand contacts by id: the primary key
+  // finds them, not an owner index (every contact of the owner). SQLite only:
+  // it has no statistics to tell (Postgres plans from its own, by table size).
+  if (dialect === "sqlite")
+    it("finds a bulk action's batch by primary key", async () => {
+      const ids = Array.from({ length: 1000 }, (_, i) => `id${i}`.padEnd(22, "x"));
+      const query = db
+        .selectFrom("contacts")
+        .select("id")
+        .where(ownerIsByIds("owner"))
+        .where("id", "in", ids)
+        .where("deleted_at", "is", null);
+      expect(await explain(query)).toMatch(/sqlite_autoindex_contacts_1 \(id=\?\)/);
+    });
 
   it("walks the list for a search in order too, from any cursor (plan 2)", async () => {
     const filter = searchFilter("ada")!;

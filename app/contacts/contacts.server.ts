@@ -1,7 +1,8 @@
 import { inTransaction } from "#db/database.server";
 import { isUniqueViolation } from "#db/errors";
 import type { ContactRow, NewContactRow } from "#db/schema";
-import { db } from "#app/db.server";
+import { sql, type SqlBool } from "kysely";
+import { db, dialect } from "#app/db.server";
 import { newId, newIds } from "#app/shared/ids";
 import { emailKey, sortKey } from "#app/shared/text";
 import { CONTACT_FIELD_NAMES, LISTED_FIELD_NAMES, type ContactFieldName, type ContactFields, type ListedFieldName } from "./contact-fields";
@@ -180,6 +181,18 @@ export async function updateContact(
 }
 
 /**
+ * The condition "the contact is the owner's", for a query that names its
+ * contacts by id (a bulk action's batch of a thousand). SQLite without
+ * statistics would read them through an owner_id index, that is every
+ * contact of the owner, 0.3 s a batch at 1,000,000; its unary + keeps the
+ * index out, so the primary key finds the ids (decision 0036). Postgres
+ * knows better from its statistics.
+ */
+export function ownerIsByIds(ownerId: string) {
+  return dialect === "sqlite" ? sql<SqlBool>`+contacts.owner_id = ${ownerId}` : sql<SqlBool>`contacts.owner_id = ${ownerId}`;
+}
+
+/**
  * Marks the owner's live contacts `ids` changed (their labels were, by a
  * bulk action): a new version, so that an edit form opened before gets the
  * conflict page instead of dropping the change, and a new updated_at.
@@ -189,7 +202,7 @@ export async function touchContacts(ownerId: string, ids: readonly string[], exe
   await executor
     .updateTable("contacts")
     .set((eb) => ({ version: eb("version", "+", 1), updated_at: Date.now() }))
-    .where("owner_id", "=", ownerId)
+    .where(ownerIsByIds(ownerId))
     .where("id", "in", [...ids])
     .where("deleted_at", "is", null)
     .execute();

@@ -1,4 +1,5 @@
 import { db } from "#app/db.server";
+import { ownerIsByIds } from "./contacts.server";
 
 // The contacts table, the star: the only code that writes starred_at. A star
 // is the owner's mark, not part of the contact's fields: setting it changes
@@ -31,7 +32,7 @@ export async function setStars(ownerId: string, ids: readonly string[], starred:
   const result = await executor
     .updateTable("contacts")
     .set({ starred_at: starred ? Date.now() : null })
-    .where("owner_id", "=", ownerId)
+    .where(ownerIsByIds(ownerId))
     .where("id", "in", [...ids])
     .where("deleted_at", "is", null)
     .where("starred_at", starred ? "is" : "is not", null)

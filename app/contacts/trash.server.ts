@@ -3,7 +3,7 @@ import type { Database } from "#db/schema";
 import { inTransaction } from "#db/database.server";
 import { isUniqueViolation } from "#db/errors";
 import { db } from "#app/db.server";
-import { ALL_COLUMNS, toContact, type Contact } from "./contacts.server";
+import { ALL_COLUMNS, ownerIsByIds, toContact, type Contact } from "./contacts.server";
 import { decodeCursor, keysetPage, type Cursor, type KeysetPage } from "./cursor";
 
 // The contacts table, part 3 of 3: deleting (softly: the row is marked and
@@ -40,7 +40,7 @@ export async function deleteContacts(ownerId: string, ids: readonly string[], at
   const result = await executor
     .updateTable("contacts")
     .set({ deleted_at: at })
-    .where("owner_id", "=", ownerId)
+    .where(ownerIsByIds(ownerId))
     .where("id", "in", [...ids])
     .where("deleted_at", "is", null)
     .executeTakeFirst();
@@ -113,7 +113,7 @@ export async function restoreDeletedAtBatch(
   await executor
     .updateTable("contacts")
     .set({ deleted_at: null })
-    .where("owner_id", "=", ownerId)
+    .where(ownerIsByIds(ownerId))
     .where("id", "in", ids)
     .where("deleted_at", "=", at)
     .where((eb) => eb.not(emailTaken(eb)))

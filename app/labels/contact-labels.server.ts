@@ -1,6 +1,7 @@
 import { sql, type SelectQueryBuilder, type SqlBool } from "kysely";
 import type { Database } from "#db/schema";
 import { db } from "#app/db.server";
+import { ownerIsByIds } from "#app/contacts/contacts.server";
 import { isId, newId } from "#app/shared/ids";
 import { fold } from "#app/shared/text";
 import { byName, type Label } from "./labels.server";
@@ -57,10 +58,14 @@ export async function labelsOfContact(ownerId: string, contactId: string, execut
 export async function labelsOfContacts(ownerId: string, contactIds: readonly string[], executor = db): Promise<Map<string, Label[]>> {
   const byContact = new Map<string, Label[]>();
   if (contactIds.length === 0) return byContact;
+  // The pairs by their primary key first (a CROSS JOIN keeps SQLite in this
+  // order): from the owner's labels it would read every label's index for
+  // each contact, 21 ms against 2 ms for an export's batch of 1,000.
   const rows = await executor
     .selectFrom("contact_labels")
-    .innerJoin("labels", "labels.id", "contact_labels.label_id")
+    .crossJoin("labels")
     .select(["contact_labels.contact_id", "labels.id", "labels.name"])
+    .where(sql<SqlBool>`labels.id = contact_labels.label_id`)
     .where("labels.owner_id", "=", ownerId)
     .where("contact_labels.contact_id", "in", [...contactIds])
     .execute();
@@ -189,7 +194,7 @@ export async function addLabelToContacts(
 /** Those of `contactIds` that are the owner's live contacts (a bulk action's batch). */
 function liveOf<O>(qb: SelectQueryBuilder<Database, "contacts", O>, ownerId: string, contactIds: readonly string[]) {
   return qb
-    .where("contacts.owner_id", "=", ownerId)
+    .where(ownerIsByIds(ownerId))
     .where("contacts.id", "in", [...contactIds])
     .where("contacts.deleted_at", "is", null);
 }
