@@ -2,7 +2,6 @@ import { setImmediate as nextTurn } from "node:timers/promises";
 import { db } from "#app/db.server";
 import { addLabelToContacts, removeLabelFromContacts } from "#app/labels/contact-labels.server";
 import { countMatching, matchingIdBatch, type Matching } from "./contact-list.server";
-import { touchContacts } from "./contacts.server";
 import { setStars } from "./star.server";
 import { deletedAtCounts, deleteContacts, restoreDeletedAtBatch } from "./trash.server";
 
@@ -27,8 +26,9 @@ export const BULK_BATCH = 1000;
 /**
  * Applies the change to those of `ids` that are the owner's live contacts,
  * in `executor` (the caller's transaction): how many changed. A label's
- * change bumps the contacts' versions (an edit form opened before gets the
- * conflict page); the caller has checked the label is the owner's.
+ * change writes only the pairs: an edit form opened before applies its own
+ * change to the labels, not its whole set, so it keeps this one (decision
+ * 0036). The caller has checked the label is the owner's.
  */
 export async function applyToBatch(ownerId: string, change: BulkChange, ids: readonly string[], executor = db): Promise<number> {
   switch (change.kind) {
@@ -36,14 +36,9 @@ export async function applyToBatch(ownerId: string, change: BulkChange, ids: rea
     case "unstar":
       return setStars(ownerId, ids, change.kind === "star", executor);
     case "add-label":
-    case "remove-label": {
-      const changed =
-        change.kind === "add-label"
-          ? await addLabelToContacts(ownerId, change.labelId, ids, executor)
-          : await removeLabelFromContacts(ownerId, change.labelId, ids, executor);
-      await touchContacts(ownerId, changed, executor);
-      return changed.length;
-    }
+      return (await addLabelToContacts(ownerId, change.labelId, ids, executor)).length;
+    case "remove-label":
+      return (await removeLabelFromContacts(ownerId, change.labelId, ids, executor)).length;
     case "delete":
       return deleteContacts(ownerId, ids, change.at, executor);
   }

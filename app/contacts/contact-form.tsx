@@ -26,6 +26,7 @@ export function ContactForm({
   draftKey,
   labels,
   labelIds = [],
+  labelsBefore = labelIds,
 }: {
   lastResult?: SubmissionResult<string[]> | null;
   defaultValue?: ContactFields;
@@ -41,6 +42,8 @@ export function ContactForm({
   labels: readonly Label[];
   /** the labels the contact has (edit) */
   labelIds?: readonly string[];
+  /** the labels the save compares the checked ones with (edit): the contact's when the form was opened */
+  labelsBefore?: readonly string[];
 }) {
   const formRef = useRef<HTMLFormElement>(null);
   const draft = useDraft(formRef, draftKey, version === undefined ? { submissionKey } : { submissionKey, version: String(version) });
@@ -73,6 +76,7 @@ export function ContactForm({
       )}
       <SubmissionKey value={draft.hidden("submissionKey")!} />
       {version !== undefined ? <input type="hidden" name="version" value={draft.hidden("version")} /> : null}
+      {version !== undefined ? labelsBefore.map((id) => <input key={id} type="hidden" name="labelsBefore" value={id} />) : null}
       {contactFields.map((field) => (
         <Field
           key={field.name}

@@ -90,6 +90,8 @@ export const STALE_FORM_MESSAGE = "This form is out of date. Reload the page and
  * A missing or malformed version cannot prove the form is current.
  */
 export const ContactEditSchema = NewContactSchema.extend({
+  /** the labels the contact had when the form was opened: the save applies what the user changed, not the whole set */
+  labelsBefore: labelIdsField,
   version: z
     .string({ error: STALE_FORM_MESSAGE })
     .regex(/^[1-9]\d{0,9}$/, STALE_FORM_MESSAGE)

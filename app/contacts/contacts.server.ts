@@ -192,22 +192,6 @@ export function ownerIsByIds(ownerId: string) {
   return dialect === "sqlite" ? sql<SqlBool>`+contacts.owner_id = ${ownerId}` : sql<SqlBool>`contacts.owner_id = ${ownerId}`;
 }
 
-/**
- * Marks the owner's live contacts `ids` changed (their labels were, by a
- * bulk action): a new version, so that an edit form opened before gets the
- * conflict page instead of dropping the change, and a new updated_at.
- */
-export async function touchContacts(ownerId: string, ids: readonly string[], executor = db): Promise<void> {
-  if (ids.length === 0) return;
-  await executor
-    .updateTable("contacts")
-    .set((eb) => ({ version: eb("version", "+", 1), updated_at: Date.now() }))
-    .where(ownerIsByIds(ownerId))
-    .where("id", "in", [...ids])
-    .where("deleted_at", "is", null)
-    .execute();
-}
-
 /** The email keys of every contact the owner has with an address, live or deleted (the seeder numbers its addresses after them). */
 export async function contactEmailKeys(ownerId: string, executor = db): Promise<string[]> {
   const rows = await executor

@@ -35,6 +35,35 @@ export async function setContactLabels(ownerId: string, contactId: string, label
   return true;
 }
 
+/**
+ * Applies an edit form's change to the owner's contact's labels: adds those
+ * checked that were not (`after` minus `before`), takes off those unchecked
+ * that were, and leaves any other alone, such as a label a bulk action put
+ * on meanwhile (the form did not know it, so it did not take it off).
+ * False, and nothing changed, if any is not one of the owner's labels.
+ */
+export async function changeContactLabels(
+  ownerId: string,
+  contactId: string,
+  before: readonly string[],
+  after: readonly string[],
+  executor = db,
+): Promise<boolean> {
+  const added = after.filter((id) => !before.includes(id));
+  const removed = before.filter((id) => !after.includes(id));
+  if (!(await ownsLabels(ownerId, [...added, ...removed], executor))) return false;
+  if (removed.length)
+    await executor.deleteFrom("contact_labels").where("contact_id", "=", contactId).where("label_id", "in", removed).execute();
+  if (added.length) {
+    await executor
+      .insertInto("contact_labels")
+      .values(added.map((labelId) => ({ contact_id: contactId, label_id: labelId })))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+  return true;
+}
+
 /** Every id in `labelIds` is one of the owner's labels. */
 export async function ownsLabels(ownerId: string, labelIds: readonly string[], executor = db): Promise<boolean> {
   const wanted = [...new Set(labelIds)];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getContact } from "#app/contacts/contacts.server";
 import { deleteContact } from "#app/contacts/trash.server";
-import { labelsOfContact } from "#app/labels/contact-labels.server";
+import { labelsOfContact, setContactLabels } from "#app/labels/contact-labels.server";
 import { createLabel, type Label } from "#app/labels/labels.server";
 import { newSubmissionKey } from "#app/submissions/submission-keys.server";
 import { createTestContact, signedInUser } from "#tests/factories";
@@ -24,10 +24,11 @@ async function label(ownerId: string, name: string): Promise<Label> {
   return result.label;
 }
 
-/** A form body with a field given several times (a checkbox group). */
-function form(fields: Record<string, string>, labelIds: string[]) {
+/** A form body with a field given several times (a checkbox group), and the labels the edit form was opened with. */
+function form(fields: Record<string, string>, labelIds: string[], labelsBefore: string[] = []) {
   const body = new URLSearchParams({ submissionKey: newSubmissionKey(), ...fields });
   for (const id of labelIds) body.append("labels", id);
+  for (const id of labelsBefore) body.append("labelsBefore", id);
   return body;
 }
 
@@ -60,9 +61,13 @@ describe(`labels on contacts, through the routes (${process.env.TEST_DIALECT})`,
     const opened = await call(edit.loader, get(`/contacts/${id}/edit`, cookie), { contactId: id });
     expect(opened.data.labelIds.sort()).toEqual([work.id, family.id].sort());
     const version = String(opened.data.contact.version);
-    const saved = await call(edit.action, post(`/contacts/${id}/edit`, form({ name: "Ada", version }, [book.id]), cookie), {
-      contactId: id,
-    });
+    const saved = await call(
+      edit.action,
+      post(`/contacts/${id}/edit`, form({ name: "Ada", version }, [book.id], opened.data.labelIds), cookie),
+      {
+        contactId: id,
+      },
+    );
     expect(saved.status).toBe(303);
     expect(await labelsOfContact(user.id, id)).toEqual([book]);
     // A label change is a change: the version moved, so a form opened before it is stale.
@@ -71,6 +76,19 @@ describe(`labels on contacts, through the routes (${process.env.TEST_DIALECT})`,
     expect(stale.status).toBe(409);
     expect(stale.data.conflictLabels).toEqual(["Book club"]);
     expect(await labelsOfContact(user.id, id)).toEqual([book]);
+  });
+
+  it("saves an edit's own label change: a label put on meanwhile (a bulk action) stays", async () => {
+    const { user, cookie } = await signedInUser();
+    const [work, family] = [await label(user.id, "Work"), await label(user.id, "Family")];
+    const contact = await createTestContact(user.id, { name: "Ada" });
+    const opened = await call(edit.loader, get(`/contacts/${contact.id}/edit`, cookie), { contactId: contact.id });
+    expect(opened.data.labelIds).toEqual([]);
+    await setContactLabels(user.id, contact.id, [work.id]); // meanwhile, in another tab: the bulk form
+    const body = form({ name: "Ada L", version: String(opened.data.contact.version) }, [family.id]);
+    const saved = await call(edit.action, post(`/contacts/${contact.id}/edit`, body, cookie), { contactId: contact.id });
+    expect(saved.status).toBe(303);
+    expect(await labelsOfContact(user.id, contact.id)).toEqual([family, work]);
   });
 
   it("answers 404 for another account's label, and creates or changes nothing", async () => {

@@ -11,7 +11,7 @@ import { getContact, updateContact, type Contact } from "#app/contacts/contacts.
 import { redirectWithFlash } from "#app/http/flash.server";
 import { notFound, requireIdParam } from "#app/http/responses.server";
 import { writeAction, writeHeaders } from "#app/http/write-action.server";
-import { labelsOfContact, setContactLabels } from "#app/labels/contact-labels.server";
+import { changeContactLabels, labelsOfContact } from "#app/labels/contact-labels.server";
 import { NO_SUCH_LABEL } from "#app/labels/label-schema";
 import { listLabels } from "#app/labels/labels.server";
 import { RATE_LIMITS } from "#app/rate-limits/rate-limits.server";
@@ -39,11 +39,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
       // Another account's id must look missing, not invalid.
       beforeInvalid: async () => (await getContact(user.id, id)) ?? notFound("No such contact"),
     },
-    async ({ version, labels, ...input }, { trx, reject }) => {
+    async ({ version, labels, labelsBefore, ...input }, { trx, reject }) => {
       const result = await updateContact(user.id, id, input, version, trx);
       if (result.ok) {
         // The labels are part of the edit (and of its version): another account's is a 404, and nothing is saved.
-        if (!(await setContactLabels(user.id, id, labels, trx))) notFound(NO_SUCH_LABEL);
+        if (!(await changeContactLabels(user.id, id, labelsBefore, labels, trx))) notFound(NO_SUCH_LABEL);
         return redirectWithFlash(request, `/contacts/${id}`, `Saved ${result.contact.name}.`);
       }
       if (result.reason === "not-found") notFound("No such contact");
