@@ -4,6 +4,7 @@ import { createUser, type User } from "#app/auth/users.server";
 import { exampleContact } from "#app/contacts/contact-fields";
 import type { ContactInput } from "#app/contacts/contact-schema";
 import { createContact, type Contact } from "#app/contacts/contacts.server";
+import { createLabel, type Label } from "#app/labels/labels.server";
 
 /**
  * A fresh address: the prefix and 15 random digits. Digits, not hex: a
@@ -14,6 +15,13 @@ export function uniqueEmail(prefix = "user"): string {
 }
 
 export const TEST_PASSWORD = "correct horse battery";
+
+/** A label of the owner's, by name (the name must be free). */
+export async function createTestLabel(ownerId: string, name: string): Promise<Label> {
+  const result = await createLabel(ownerId, name);
+  if (!result.ok) throw new Error(`createTestLabel: ${ownerId} already has a label ${name}`);
+  return result.label;
+}
 
 export async function createTestUser(email = uniqueEmail()): Promise<User> {
   const result = await createUser(email, TEST_PASSWORD);

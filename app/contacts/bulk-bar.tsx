@@ -24,6 +24,7 @@ export function BulkBar({
   allMatching: string | null;
 }) {
   const { q, starred, label } = params;
+  const list = listHref(params);
   return (
     <form id={BULK_FORM_ID} method="post" action="/contacts/bulk" className="bulk" aria-label="With the selected contacts">
       <SubmissionKey value={submissionKey} />
@@ -36,14 +37,12 @@ export function BulkBar({
         <p className="bulk-scope" role="status">
           <input type="hidden" name="scope" value="matching" />
           {`All ${allMatching} matching this list are selected. `}
-          <Link to={listHref(params)}>Select only some</Link>
+          <Link to={list}>Select only some</Link>
         </p>
       ) : (
         <p className="bulk-scope">
           {"Check contacts below, or "}
-          <Link to={`${listHref(params)}${listHref(params).includes("?") ? "&" : "?"}select=all`}>
-            select every contact matching this list
-          </Link>
+          <Link to={`${list}${list.includes("?") ? "&" : "?"}select=all`}>select every contact matching this list</Link>
           {", then:"}
         </p>
       )}

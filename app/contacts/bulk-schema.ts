@@ -6,15 +6,8 @@ import { z } from "#app/zod";
 // it is about the checked contacts or every contact matching the list (its
 // filters, q, starred and label, come along). And the Undo of a bulk delete.
 
-export const BULK_ACTIONS = {
-  star: "Star",
-  unstar: "Unstar",
-  "add-label": "Add label",
-  "remove-label": "Remove label",
-  delete: "Delete",
-} as const;
-
-export type BulkActionName = keyof typeof BULK_ACTIONS;
+/** What the bulk form's buttons do (their name="action" values, bulk-bar.tsx). */
+export const BULK_ACTIONS = ["star", "unstar", "add-label", "remove-label", "delete"] as const;
 
 /** The most contacts one form may name (a page shows 50). */
 export const MAX_BULK_IDS = 500;
@@ -28,7 +21,7 @@ export const NO_LABEL_CHOSEN = "Choose the label to add or remove.";
 
 export const BulkFormSchema = z.discriminatedUnion("action", [
   z.object({
-    action: z.enum(Object.keys(BULK_ACTIONS) as [BulkActionName, ...BulkActionName[]]),
+    action: z.enum(BULK_ACTIONS),
     ids: z.array(z.string()).max(MAX_BULK_IDS, `Select at most ${MAX_BULK_IDS} contacts, or every contact matching the list`).default([]),
     labelId: z.string().optional(),
     /** "matching": every contact matching the list's filters, not only the checked ones */

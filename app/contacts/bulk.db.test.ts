@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { db } from "#app/db.server";
 import { labelCounts, labelsOfContact, setContactLabels } from "#app/labels/contact-labels.server";
-import { createLabel, type Label } from "#app/labels/labels.server";
-import { contactInput, createTestContact, createTestUser } from "#tests/factories";
+
+import { contactInput, createTestContact, createTestUser, createTestLabel } from "#tests/factories";
 import { BULK_BATCH, runBulk, undoBulkDelete } from "./bulk.server";
 import { getContact, insertContacts } from "./contacts.server";
 import { listContacts } from "./contact-list.server";
@@ -11,12 +11,6 @@ import { listContacts } from "./contact-list.server";
 // every contact matching the list a batch at a time, only the owner's,
 // only live ones; a label's change writes only the pairs; a bulk delete's one
 // Undo brings all of it back but those whose email is taken meanwhile.
-
-async function label(ownerId: string, name: string): Promise<Label> {
-  const result = await createLabel(ownerId, name);
-  if (!result.ok) throw new Error(`setup: ${name}`);
-  return result.label;
-}
 
 /** Runs a bulk action as the route does: the first part in a transaction, the rest after it commits. */
 async function bulk(...[ownerId, change, selection]: Parameters<typeof runBulk>) {
@@ -47,7 +41,7 @@ describe(`bulk actions (${process.env.TEST_DIALECT})`, () => {
   it("stars, labels and deletes the checked contacts, only the owner's live ones, and one Undo brings the delete back", async () => {
     const owner = await createTestUser();
     const stranger = await createTestUser();
-    const work = await label(owner.id, "Work");
+    const work = await createTestLabel(owner.id, "Work");
     const [ada, bob, cy] = [
       await createTestContact(owner.id, { name: "Ada" }),
       await createTestContact(owner.id, { name: "Bob" }),
@@ -96,7 +90,7 @@ describe(`bulk actions (${process.env.TEST_DIALECT})`, () => {
         createdAt: now + i,
       })),
     );
-    const [tagged, other] = [await label(owner.id, "Tagged"), await label(owner.id, "Other")];
+    const [tagged, other] = [await createTestLabel(owner.id, "Tagged"), await createTestLabel(owner.id, "Other")];
 
     // Every contact: 10,000, in 10 batches.
     expect(await bulk(owner.id, { kind: "add-label", labelId: tagged.id }, { matching: {} })).toBe(10_000);
@@ -122,7 +116,7 @@ describe(`bulk actions (${process.env.TEST_DIALECT})`, () => {
 
   it("changes nothing of a batch that fails: all of it or none", async () => {
     const owner = await createTestUser();
-    const work = await label(owner.id, "Work");
+    const work = await createTestLabel(owner.id, "Work");
     const ada = await createTestContact(owner.id, { name: "Ada" });
     await expect(
       db.transaction().execute(async (trx) => {

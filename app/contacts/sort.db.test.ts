@@ -1,8 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { createTestContact, createTestUser, contactInput } from "#tests/factories";
+import { createTestContact, createTestLabel, createTestUser, contactInput } from "#tests/factories";
 import { db } from "#app/db.server";
 import { attachLabels } from "#app/labels/contact-labels.server";
-import { createLabel } from "#app/labels/labels.server";
 import { sortKey } from "#app/shared/text";
 import { Random } from "#scripts/random";
 import { listContacts, SEARCH_PLAN } from "./contact-list.server";
@@ -140,10 +139,9 @@ describe(`the list's orders (${process.env.TEST_DIALECT})`, () => {
       .select(["id", "name", "company", "created_at", "updated_at", "starred_at"])
       .where("owner_id", "=", owner.id)
       .execute();
-    const label = await createLabel(owner.id, "Some");
-    if (!label.ok) throw new Error("setup");
+    const label = await createTestLabel(owner.id, "Some");
     const labelled = new Set(rows.filter(() => random.chance(0.33)).map((r) => r.id));
-    await attachLabels([...labelled].map((contactId) => ({ contactId, labelId: label.label.id })));
+    await attachLabels([...labelled].map((contactId) => ({ contactId, labelId: label.id })));
 
     const NO_COMPANY = "\u{10FFFF}";
     const keys: Record<Sort, (r: (typeof rows)[number]) => number | string> = {
@@ -161,7 +159,7 @@ describe(`the list's orders (${process.env.TEST_DIALECT})`, () => {
         const byKey = typeof x === "number" ? x - (y as number) : bytewise(x, y as string);
         return byKey || (desc(sort) ? bytewise(b.id, a.id) : bytewise(a.id, b.id));
       });
-      for (const filter of [{}, { q: "lovelace" }, { starred: true }, { labelId: label.label.id }, { labelId: label.label.id, q: "ada" }]) {
+      for (const filter of [{}, { q: "lovelace" }, { starred: true }, { labelId: label.id }, { labelId: label.id, q: "ada" }]) {
         const expected = ordered
           .filter((r) => !("q" in filter) || r.name.toLowerCase().includes(filter.q!))
           .filter((r) => !("starred" in filter) || r.starred_at !== null)

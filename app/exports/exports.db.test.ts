@@ -3,10 +3,9 @@ import { blankContact } from "#app/contacts/contact-fields";
 import { insertContacts } from "#app/contacts/contacts.server";
 import { recordsOf, detectSource } from "#app/imports/detect";
 import { checkRecord } from "#app/imports/import-job.server";
-import { createTestContact, createTestUser } from "#tests/factories";
+import { createTestContact, createTestLabel, createTestUser } from "#tests/factories";
 import { setStar } from "#app/contacts/star.server";
 import { setContactLabels } from "#app/labels/contact-labels.server";
-import { createLabel } from "#app/labels/labels.server";
 import { contactsCsv, contactsVCard } from "./exports.server";
 
 // The exports, read back by the import's own readers: a round trip gives the
@@ -64,14 +63,13 @@ describe(`exports (${process.env.TEST_DIALECT})`, () => {
     ["vCard", contactsVCard, "vcard"],
   ] as const)("%s: an export imported again gives the same contacts, field for field", async (_format, exporter, format) => {
     const owner = await createTestUser();
-    const friends = await createLabel(owner.id, "Friends");
-    const dublin = await createLabel(owner.id, "Work, Dublin");
-    if (!friends.ok || !dublin.ok) throw new Error("setup");
+    const friends = await createTestLabel(owner.id, "Friends");
+    const dublin = await createTestLabel(owner.id, "Work, Dublin");
     // Every other contact is starred and labelled; the first has both labels.
     const expected = [];
     for (const [i, contact] of TRICKY.entries()) {
       const created = await createTestContact(owner.id, { ...blankContact(), ...contact });
-      const labels = i % 2 ? [] : i === 0 ? [friends.label, dublin.label] : [friends.label];
+      const labels = i % 2 ? [] : i === 0 ? [friends, dublin] : [friends];
       await setContactLabels(
         owner.id,
         created.id,

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { listContacts, SEARCH_PLAN } from "#app/contacts/contact-list.server";
 import { getContact, insertContacts } from "#app/contacts/contacts.server";
 import { deleteContact, PURGE_AFTER_MS, purgeDeletedContacts, restoreContact } from "#app/contacts/trash.server";
-import { contactInput, createTestContact, createTestUser } from "#tests/factories";
+import { contactInput, createTestContact, createTestUser, createTestLabel } from "#tests/factories";
 import { db } from "#app/db.server";
 import { Random } from "#scripts/random";
 import {
@@ -14,17 +14,11 @@ import {
   ownsLabels,
   setContactLabels,
 } from "./contact-labels.server";
-import { createLabel, deleteLabel, type Label } from "./labels.server";
+import { deleteLabel, type Label } from "./labels.server";
 
 // A contact's labels (decision 0034) on both databases: attached only from
 // the owner's labels, kept through the trash, counted without it, and the
 // list's ?label= plans, each returning exactly what the plain filter would.
-
-async function label(ownerId: string, name: string): Promise<Label> {
-  const result = await createLabel(ownerId, name);
-  if (!result.ok) throw new Error(`setup: ${name}`);
-  return result.label;
-}
 
 const names = (labels: Label[]) => labels.map((l) => l.name);
 
@@ -32,8 +26,12 @@ describe(`a contact's labels (${process.env.TEST_DIALECT})`, () => {
   it("sets exactly the labels asked for, only the owner's, and reads them back A to Z", async () => {
     const owner = await createTestUser();
     const stranger = await createTestUser();
-    const [work, family, book] = [await label(owner.id, "Work"), await label(owner.id, "family"), await label(owner.id, "Book club")];
-    const theirs = await label(stranger.id, "Theirs");
+    const [work, family, book] = [
+      await createTestLabel(owner.id, "Work"),
+      await createTestLabel(owner.id, "family"),
+      await createTestLabel(owner.id, "Book club"),
+    ];
+    const theirs = await createTestLabel(stranger.id, "Theirs");
     const contact = await createTestContact(owner.id);
 
     expect(await setContactLabels(owner.id, contact.id, [work.id, family.id, work.id])).toBe(true);
@@ -55,7 +53,7 @@ describe(`a contact's labels (${process.env.TEST_DIALECT})`, () => {
 
   it("keeps a contact's labels through the trash, counts only live contacts, and lets go with the label or the purge", async () => {
     const owner = await createTestUser();
-    const [work, family] = [await label(owner.id, "Work"), await label(owner.id, "Family")];
+    const [work, family] = [await createTestLabel(owner.id, "Work"), await createTestLabel(owner.id, "Family")];
     const ada = await createTestContact(owner.id, { name: "Ada" });
     const bob = await createTestContact(owner.id, { name: "Bob" });
     await setContactLabels(owner.id, ada.id, [work.id, family.id]);
@@ -87,7 +85,7 @@ describe(`a contact's labels (${process.env.TEST_DIALECT})`, () => {
 
   it("finds or creates labels by name ignoring case, once, and attaches them in bulk", async () => {
     const owner = await createTestUser();
-    const work = await label(owner.id, "Work");
+    const work = await createTestLabel(owner.id, "Work");
     const byName = await labelsNamed(owner.id, ["WORK", "Friends", "friends", "Ölmez"]);
     expect(byName.get("work")).toBe(work.id);
     expect([...byName.keys()].sort()).toEqual(["friends", "work", "ölmez"]);
@@ -140,7 +138,11 @@ describe(`the list of a label (${process.env.TEST_DIALECT})`, () => {
       .execute();
     all.sort((a, b) => b.created_at - a.created_at || (a.id < b.id ? 1 : -1)); // newest first, as the list
     const oldest = [...all].reverse();
-    const [common, old, rare] = [await label(owner.id, "common"), await label(owner.id, "old"), await label(owner.id, "rare")];
+    const [common, old, rare] = [
+      await createTestLabel(owner.id, "common"),
+      await createTestLabel(owner.id, "old"),
+      await createTestLabel(owner.id, "rare"),
+    ];
     const members = new Map<string, Set<string>>([
       [common.id, new Set(all.filter(() => random.next() < 0.33).map((c) => c.id))],
       [old.id, new Set(oldest.slice(0, 60).map((c) => c.id))],

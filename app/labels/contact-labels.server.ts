@@ -25,13 +25,10 @@ export async function setContactLabels(ownerId: string, contactId: string, label
     .where("contact_id", "=", contactId)
     .$if(wanted.length > 0, (qb) => qb.where("label_id", "not in", wanted))
     .execute();
-  if (wanted.length > 0) {
-    await executor
-      .insertInto("contact_labels")
-      .values(wanted.map((labelId) => ({ contact_id: contactId, label_id: labelId })))
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-  }
+  await attachLabels(
+    wanted.map((labelId) => ({ contactId, labelId })),
+    executor,
+  );
   return true;
 }
 
@@ -54,13 +51,10 @@ export async function changeContactLabels(
   if (!(await ownsLabels(ownerId, [...added, ...removed], executor))) return false;
   if (removed.length)
     await executor.deleteFrom("contact_labels").where("contact_id", "=", contactId).where("label_id", "in", removed).execute();
-  if (added.length) {
-    await executor
-      .insertInto("contact_labels")
-      .values(added.map((labelId) => ({ contact_id: contactId, label_id: labelId })))
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-  }
+  await attachLabels(
+    added.map((labelId) => ({ contactId, labelId })),
+    executor,
+  );
   return true;
 }
 
@@ -160,7 +154,7 @@ export async function labelsNamed(ownerId: string, names: readonly string[], exe
   return found;
 }
 
-/** Attaches label ids to contact ids, pairs the caller has checked are the owner's (an import's new contacts and labelsNamed's ids). */
+/** Attaches label ids to contact ids, pairs the caller has checked are the owner's (an import's new contacts and labelsNamed's ids; a form's checked labels); none is nothing to do. */
 export async function attachLabels(pairs: readonly { contactId: string; labelId: string }[], executor = db): Promise<void> {
   // Two columns a pair: far below either database's limit on bind parameters per statement.
   for (let start = 0; start < pairs.length; start += 10_000) {

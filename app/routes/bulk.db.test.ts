@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { getContact } from "#app/contacts/contacts.server";
 import { labelsOfContact } from "#app/labels/contact-labels.server";
-import { createLabel, type Label } from "#app/labels/labels.server";
+
 import { newSubmissionKey } from "#app/submissions/submission-keys.server";
-import { createTestContact, signedInUser } from "#tests/factories";
+import { createTestContact, signedInUser, createTestLabel } from "#tests/factories";
 import { call, cookieFrom, get, post, type Outcome } from "#tests/route-helpers";
 import * as root from "#app/root";
 import * as bulk from "./contacts.bulk";
@@ -12,12 +12,6 @@ import * as exportCsv from "./contacts.export[.]csv";
 // The bulk form through its route (decision 0036): exactly once per key,
 // a message back on the list (with one Undo for a delete), refusals that
 // change nothing, another account's label a 404, the export of the checked.
-
-async function label(ownerId: string, name: string): Promise<Label> {
-  const result = await createLabel(ownerId, name);
-  if (!result.ok) throw new Error(`setup: ${name}`);
-  return result.label;
-}
 
 function form(fields: Record<string, string>, ids: string[] = []) {
   const body = new URLSearchParams({ submissionKey: newSubmissionKey(), returnTo: "/contacts?sort=name", ...fields });
@@ -61,7 +55,7 @@ describe(`the bulk form (${process.env.TEST_DIALECT})`, () => {
 
   it("labels every contact matching the list, and says how many", async () => {
     const { user, cookie } = await signedInUser();
-    const work = await label(user.id, "Work");
+    const work = await createTestLabel(user.id, "Work");
     for (const name of ["Ada Wombat", "Bob Wombat", "Cy"]) await createTestContact(user.id, { name });
     const res = await call(
       bulk.action,
@@ -73,7 +67,7 @@ describe(`the bulk form (${process.env.TEST_DIALECT})`, () => {
   it("refuses what it cannot do with a message, and changes nothing; another account's label is a 404", async () => {
     const { user, cookie } = await signedInUser();
     const stranger = await signedInUser();
-    const theirs = await label(stranger.user.id, "Theirs");
+    const theirs = await createTestLabel(stranger.user.id, "Theirs");
     const ada = await createTestContact(user.id, { name: "Ada" });
 
     const none = await call(bulk.action, post("/contacts/bulk", form({ action: "star" }), cookie));

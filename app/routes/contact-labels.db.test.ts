@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { getContact } from "#app/contacts/contacts.server";
 import { deleteContact } from "#app/contacts/trash.server";
 import { labelsOfContact, setContactLabels } from "#app/labels/contact-labels.server";
-import { createLabel, type Label } from "#app/labels/labels.server";
+import { type Label } from "#app/labels/labels.server";
 import { newSubmissionKey } from "#app/submissions/submission-keys.server";
-import { createTestContact, signedInUser } from "#tests/factories";
+import { createTestContact, signedInUser, createTestLabel } from "#tests/factories";
 import { call, get, post } from "#tests/route-helpers";
 import { db } from "#app/db.server";
 import * as edit from "./contacts.$contactId.edit";
@@ -17,12 +17,6 @@ import * as exportCsv from "./contacts.export[.]csv";
 // Labels on contacts through the routes (decision 0034): the form's `labels`
 // checkboxes, the contact page and the rows, /contacts?label=, the counts
 // on /labels; another account's label is a 404 and never attaches.
-
-async function label(ownerId: string, name: string): Promise<Label> {
-  const result = await createLabel(ownerId, name);
-  if (!result.ok) throw new Error(`setup: ${name}`);
-  return result.label;
-}
 
 /** A form body with a field given several times (a checkbox group), and the labels the edit form was opened with. */
 function form(fields: Record<string, string>, labelIds: string[], labelsBefore: string[] = []) {
@@ -46,7 +40,11 @@ const contactCount = async (ownerId: string) =>
 describe(`labels on contacts, through the routes (${process.env.TEST_DIALECT})`, () => {
   it("creates a contact with the labels checked, shows them, and an edit replaces them", async () => {
     const { user, cookie } = await signedInUser();
-    const [work, family, book] = [await label(user.id, "Work"), await label(user.id, "Family"), await label(user.id, "Book club")];
+    const [work, family, book] = [
+      await createTestLabel(user.id, "Work"),
+      await createTestLabel(user.id, "Family"),
+      await createTestLabel(user.id, "Book club"),
+    ];
     const page = await call(create.loader, get("/contacts/new", cookie));
     expect(page.data.labels.map((l: Label) => l.name)).toEqual(["Book club", "Family", "Work"]);
 
@@ -80,7 +78,7 @@ describe(`labels on contacts, through the routes (${process.env.TEST_DIALECT})`,
 
   it("saves an edit's own label change: a label put on meanwhile (a bulk action) stays", async () => {
     const { user, cookie } = await signedInUser();
-    const [work, family] = [await label(user.id, "Work"), await label(user.id, "Family")];
+    const [work, family] = [await createTestLabel(user.id, "Work"), await createTestLabel(user.id, "Family")];
     const contact = await createTestContact(user.id, { name: "Ada" });
     const opened = await call(edit.loader, get(`/contacts/${contact.id}/edit`, cookie), { contactId: contact.id });
     expect(opened.data.labelIds).toEqual([]);
@@ -94,8 +92,8 @@ describe(`labels on contacts, through the routes (${process.env.TEST_DIALECT})`,
   it("answers 404 for another account's label, and creates or changes nothing", async () => {
     const { user, cookie } = await signedInUser();
     const stranger = await signedInUser();
-    const mine = await label(user.id, "Mine");
-    const theirs = await label(stranger.user.id, "Theirs");
+    const mine = await createTestLabel(user.id, "Mine");
+    const theirs = await createTestLabel(stranger.user.id, "Theirs");
 
     const created = await call(create.action, post("/contacts/new", form({ name: "Ada" }, [mine.id, theirs.id]), cookie));
     expect(created.status).toBe(404);
@@ -120,7 +118,7 @@ describe(`labels on contacts, through the routes (${process.env.TEST_DIALECT})`,
 
   it("lists a label's contacts with q and starred kept in its links, and counts live contacts on /labels", async () => {
     const { user, cookie } = await signedInUser();
-    const [work, empty] = [await label(user.id, "Work"), await label(user.id, "Empty")];
+    const [work, empty] = [await createTestLabel(user.id, "Work"), await createTestLabel(user.id, "Empty")];
     const ada = await createTestContact(user.id, { name: "Ada Work" });
     const bob = await createTestContact(user.id, { name: "Bob Work" });
     const cy = await createTestContact(user.id, { name: "Cy Home" });

@@ -307,6 +307,12 @@ export async function postContact(page: Page, fields: ContactFields): Promise<st
   return id;
 }
 
+/** Creates a label of the signed-in account with a plain form POST from the page's context (as postContact does). */
+export async function postLabel(page: Page, name: string): Promise<void> {
+  const response = await page.request.post("/labels", { form: { intent: "create", name }, headers: { Origin: baseURL }, maxRedirects: 0 });
+  expect(response.status(), await response.text()).toBe(303);
+}
+
 /**
  * Signs up with a plain form POST from the page's context (it shares the
  * cookie jar, so the page is signed in afterwards): fast, for tests whose

@@ -4,12 +4,12 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, test } from "vitest";
 import {
-  baseURL,
   expectText,
   flash,
   follow,
   listedNames,
   postContact,
+  postLabel,
   postSignUp,
   submit,
   uniqueEmail,
@@ -32,12 +32,7 @@ for (const javaScriptEnabled of [false, true]) {
     test("star and label the checked, delete every contact matching with one Undo, export the checked", async () => {
       const { page } = await open({ javaScriptEnabled });
       await postSignUp(page);
-      const response = await page.request.post("/labels", {
-        form: { intent: "create", name: "Work" },
-        headers: { Origin: baseURL },
-        maxRedirects: 0,
-      });
-      expect(response.status()).toBe(303);
+      await postLabel(page, "Work");
       for (const name of ["Ada Lovelace", "Grace Hopper", "Alan Turing"]) await postContact(page, { name, email: uniqueEmail("bulk") });
 
       await visit(page, "/contacts");

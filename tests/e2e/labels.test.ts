@@ -1,13 +1,13 @@
 import type { Page } from "playwright-core";
 import { describe, expect, test } from "vitest";
 import {
-  baseURL,
   expectText,
   fillContactForm,
   flash,
   follow,
   listedNames,
   postContact,
+  postLabel,
   postSignUp,
   submit,
   useBrowser,
@@ -21,11 +21,6 @@ import {
 // list of a label's contacts, and the counts.
 
 const open = useBrowser();
-
-async function postLabel(page: Page, name: string) {
-  const response = await page.request.post("/labels", { form: { intent: "create", name }, headers: { Origin: baseURL }, maxRedirects: 0 });
-  expect(response.status(), await response.text()).toBe(303);
-}
 
 const labelNames = (page: Page) =>
   page.locator("ul.label-list li input[name=name]").evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
