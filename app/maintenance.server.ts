@@ -4,6 +4,7 @@ import { purgeRateLimits } from "#app/rate-limits/rate-limits.server";
 import { purgeSubmissions } from "#app/submissions/submission-keys.server";
 import { purgeJobs } from "#app/jobs/jobs.server";
 import { purgeImports } from "#app/imports/imports.server";
+import { purgeMerges } from "#app/merges/merges.server";
 
 const HOUR = 60 * 60 * 1000;
 const BATCH = 1000;
@@ -11,7 +12,7 @@ const BATCH = 1000;
 /** Deletes what has expired, in small batches so no transaction holds the database for long. */
 export async function runMaintenance(
   now = Date.now(),
-): Promise<{ sessions: number; rateLimits: number; submissions: number; contacts: number; jobs: number; imports: number }> {
+): Promise<{ sessions: number; rateLimits: number; submissions: number; contacts: number; jobs: number; imports: number; merges: number }> {
   let sessions = 0;
   for (let deleted = BATCH; deleted === BATCH; sessions += deleted) {
     deleted = await purgeExpiredSessions({ now, limit: BATCH });
@@ -34,7 +35,9 @@ export async function runMaintenance(
   for (let deleted = IMPORT_BATCH; deleted === IMPORT_BATCH; imports += deleted) {
     deleted = await purgeImports(now, { limit: IMPORT_BATCH });
   }
-  return { sessions, rateLimits, submissions, contacts, jobs, imports };
+  // Merges whose Undo has expired (a few per account at most: one statement).
+  const merges = await purgeMerges(now);
+  return { sessions, rateLimits, submissions, contacts, jobs, imports, merges };
 }
 
 /**
@@ -47,10 +50,10 @@ export const MAINTENANCE_JOB = { kind: "maintenance", uniqueKey: "maintenance", 
 
 /** One run of the job: purges, logs what it removed. A failure throws, and the job is retried with backoff. */
 export async function maintenanceJob(): Promise<void> {
-  const { sessions, rateLimits, submissions, contacts, jobs, imports } = await runMaintenance();
-  if (sessions || rateLimits || submissions || contacts || jobs || imports) {
+  const { sessions, rateLimits, submissions, contacts, jobs, imports, merges } = await runMaintenance();
+  if (sessions || rateLimits || submissions || contacts || jobs || imports || merges) {
     console.log(
-      `maintenance: purged ${sessions} expired sessions, ${rateLimits} rate-limit rows, ${submissions} submission keys, ${contacts} deleted contacts, ${jobs} finished jobs, ${imports} old imports`,
+      `maintenance: purged ${sessions} expired sessions, ${rateLimits} rate-limit rows, ${submissions} submission keys, ${contacts} deleted contacts, ${jobs} finished jobs, ${imports} old imports, ${merges} merges past their Undo`,
     );
   }
 }

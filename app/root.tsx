@@ -37,7 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
   const { flash, headers } = takeFlash(request);
   // The Undo beside a "Deleted …" message is a form that writes: it gets its one-time key.
-  const undoKey = flash?.undoContactId || flash?.undoDeletedAt ? newSubmissionKey() : null;
+  const undoKey = flash?.undoContactId || flash?.undoDeletedAt || flash?.undoMergeId ? newSubmissionKey() : null;
   return data({ user: user ? { email: user.email } : null, flash, undoKey }, { headers });
 }
 
@@ -129,7 +129,15 @@ function FlashMessage({ flash, undoKey }: { flash: Flash; undoKey: string | null
       {flash.message}
     </p>
   );
-  if (flash.undoDeletedAt) return <BulkUndo flash={flash} message={message} undoKey={undoKey} />;
+  if (flash.undoDeletedAt) {
+    return (
+      <PlainUndo action="/contacts/bulk" message={message} undoKey={undoKey}>
+        <input type="hidden" name="action" value="undo-delete" />
+        <input type="hidden" name="deletedAt" value={String(flash.undoDeletedAt)} />
+      </PlainUndo>
+    );
+  }
+  if (flash.undoMergeId) return <PlainUndo action={`/contacts/merge/${flash.undoMergeId}/undo`} message={message} undoKey={undoKey} />;
   if (!flash.undoContactId) return message;
   const undoing = undo.state !== "idle";
   const lost = !undoing && lostSubmission(undo.data);
@@ -152,16 +160,29 @@ function FlashMessage({ flash, undoKey }: { flash: Flash; undoKey: string | null
   );
 }
 
-/** The Undo of a bulk delete: a plain POST form (a navigation with JavaScript), one for every contact it deleted. */
-function BulkUndo({ flash, message, undoKey }: { flash: Flash; message: JSX.Element; undoKey: string | null }) {
+/**
+ * The Undo of a bulk delete (one for every contact it deleted) or of a
+ * merge: a plain POST form to `action` (a navigation with JavaScript) with
+ * the hidden inputs given, and the page to come back to.
+ */
+function PlainUndo({
+  action,
+  message,
+  undoKey,
+  children,
+}: {
+  action: string;
+  message: JSX.Element;
+  undoKey: string | null;
+  children?: ReactNode;
+}) {
   const location = useLocation();
   return (
     <div className="flash-row">
       {message}
-      <Form method="post" action="/contacts/bulk">
+      <Form method="post" action={action}>
         {undoKey ? <SubmissionKey value={undoKey} /> : null}
-        <input type="hidden" name="action" value="undo-delete" />
-        <input type="hidden" name="deletedAt" value={String(flash.undoDeletedAt)} />
+        {children}
         <input type="hidden" name="returnTo" value={location.pathname + location.search} />
         <button type="submit">Undo</button>
       </Form>

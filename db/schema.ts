@@ -17,6 +17,7 @@ export interface Database {
   labels: LabelsTable;
   contact_labels: ContactLabelsTable;
   page_keys: PageKeysTable;
+  merges: MergesTable;
 }
 
 interface UsersTable {
@@ -97,6 +98,21 @@ interface PageKeysTable {
   user_id: string;
   form: string;
   key: string;
+}
+
+/** A merge of duplicates while it can be undone; only app/merges/merges.server.ts reads or writes this table. */
+interface MergesTable {
+  id: string;
+  owner_id: string;
+  /** the contact that was kept, with the chosen values */
+  kept_id: string;
+  /** its version after the merge: the Undo applies only while it is still at it */
+  kept_version: number;
+  /** JSON: what the kept contact was before (its fields, label ids, starred_at) */
+  before: string;
+  /** JSON: the ids of the contacts the merge moved to the trash (all marked with created_at) */
+  trashed_ids: string;
+  created_at: number;
 }
 
 /** Only app/http/rate-limit.server.ts reads or writes this table. */

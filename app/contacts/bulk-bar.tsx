@@ -65,6 +65,13 @@ export function BulkBar({
           </>
         ) : null}
         {action("delete", "Delete")}
+        {allMatching === null ? (
+          <>
+            <button type="submit" formMethod="get" formAction="/contacts/merge">
+              Merge
+            </button>{" "}
+          </>
+        ) : null}
         {"· Export: "}
         {exportAs("csv", "CSV")}
         {exportAs("vcf", "vCard")}

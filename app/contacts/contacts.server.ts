@@ -88,6 +88,19 @@ export async function getContact(ownerId: string, id: string, executor = db): Pr
   return row ? toContact(row) : null;
 }
 
+/** The owner's live contacts among `ids` (a merge's group), in no particular order; missing ones (another account's too) are absent. */
+export async function getContacts(ownerId: string, ids: readonly string[], executor = db): Promise<Contact[]> {
+  if (ids.length === 0) return [];
+  const rows = await executor
+    .selectFrom("contacts")
+    .select(ALL_COLUMNS)
+    .where(ownerIsByIds(ownerId))
+    .where("id", "in", [...ids])
+    .where("deleted_at", "is", null)
+    .execute();
+  return rows.map(toContact);
+}
+
 export type WriteResult = { ok: true; contact: Contact } | { ok: false; reason: "duplicate-email" | "not-found" };
 
 export type UpdateResult = WriteResult | { ok: false; reason: "conflict"; current: Contact };

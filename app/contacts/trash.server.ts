@@ -47,6 +47,36 @@ export async function deleteContacts(ownerId: string, ids: readonly string[], at
   return Number(result.numUpdatedRows);
 }
 
+/**
+ * Deletes (softly, all marked `at`) the owner's live contacts named, each
+ * only while it is still at the version given (a merge's others: the
+ * version its form was opened with). True if every one was; false if any
+ * had changed or gone, and then the caller rolls its transaction back.
+ * The version is in the UPDATE's WHERE, so a concurrent save cannot slip
+ * in between a check and the delete.
+ */
+export async function deleteContactsAtVersions(
+  ownerId: string,
+  contacts: readonly { id: string; version: number }[],
+  at: number,
+  executor = db,
+): Promise<boolean> {
+  if (contacts.length === 0) return true;
+  const result = await executor
+    .updateTable("contacts")
+    .set({ deleted_at: at })
+    .where(ownerIsByIds(ownerId))
+    .where(
+      "id",
+      "in",
+      contacts.map((contact) => contact.id),
+    )
+    .where("deleted_at", "is", null)
+    .where((eb) => eb.or(contacts.map(({ id, version }) => eb.and([eb("id", "=", id), eb("version", "=", version)]))))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === contacts.length;
+}
+
 /** Contacts restoreDeletedAtBatch restores per call (a transaction of its own). */
 const RESTORE_BATCH = 1000;
 

@@ -17,6 +17,8 @@ export interface Flash {
   undoContactId?: string;
   /** the time of the bulk delete this message can undo (an Undo button posts to /contacts/bulk) */
   undoDeletedAt?: number;
+  /** the merge this message can undo (an Undo button posts to /contacts/merge/:id/undo) */
+  undoMergeId?: string;
 }
 
 const MAX_MESSAGE = 500;
@@ -30,7 +32,7 @@ function clip(text: string, max: number): string {
   return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
 }
 
-function encodeFlash({ message, kind, undoContactId, undoDeletedAt }: Flash): string {
+function encodeFlash({ message, kind, undoContactId, undoDeletedAt, undoMergeId }: Flash): string {
   let text = clip(message, MAX_MESSAGE);
   for (;;) {
     // "message" first: a Set-Cookie line still reads `cardfile_flash=%7B%22message%22%3A%22Deleted…`.
@@ -39,6 +41,7 @@ function encodeFlash({ message, kind, undoContactId, undoDeletedAt }: Flash): st
       ...(kind ? { kind } : {}),
       ...(undoContactId ? { undoContactId } : {}),
       ...(undoDeletedAt ? { undoDeletedAt } : {}),
+      ...(undoMergeId ? { undoMergeId } : {}),
     });
     // Escaped non-ASCII text can grow ninefold when URI-encoded: shorten until it fits.
     if (encodeURIComponent(value).length <= MAX_VALUE_BYTES || text === "") return value;
@@ -55,7 +58,7 @@ function decodeFlash(value: string): Flash | null {
     return null;
   }
   if (typeof parsed !== "object" || parsed === null) return null;
-  const { message, kind, undoContactId, undoDeletedAt } = parsed as Record<string, unknown>;
+  const { message, kind, undoContactId, undoDeletedAt, undoMergeId } = parsed as Record<string, unknown>;
   if (typeof message !== "string" || message === "") return null;
   // The cookie is not signed: keep only what is well-formed. A forged undo id
   // is harmless anyway (the restore action checks owner and time).
@@ -64,6 +67,7 @@ function decodeFlash(value: string): Flash | null {
     ...(kind === "error" ? { kind } : {}),
     ...(isId(undoContactId) ? { undoContactId } : {}),
     ...(Number.isSafeInteger(undoDeletedAt) && (undoDeletedAt as number) > 0 ? { undoDeletedAt: undoDeletedAt as number } : {}),
+    ...(isId(undoMergeId) ? { undoMergeId } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import { formatDate } from "#app/client/format";
 import { GeneralErrorBoundary } from "#app/components/error-page";
 import { DUPLICATE_KINDS, type DuplicateKind } from "#app/contacts/duplicate-keys";
 import { duplicateGroups } from "#app/contacts/duplicates.server";
+import { mergeHref } from "#app/merges/merge-plan";
 import { plural } from "#app/shared/text";
 
 // Likely duplicates (decision 0037): groups of contacts that share a name
@@ -22,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const kind = isKind(search.get("kind")) ? (search.get("kind") as DuplicateKind) : "name";
   const after = search.get("after");
   const { groups, next } = await duplicateGroups(user.id, kind, after && after.length <= 500 ? after : null);
-  return { kind, groups, next, first: !after };
+  return { kind, groups, next, first: !after, here: href(kind, after ?? undefined) };
 }
 
 export const meta: MetaFunction = () => [{ title: "Duplicates · Cardfile" }];
@@ -30,7 +31,7 @@ export const meta: MetaFunction = () => [{ title: "Duplicates · Cardfile" }];
 const href = (kind: DuplicateKind, after?: string) => `/contacts/duplicates?${new URLSearchParams(after ? { kind, after } : { kind })}`;
 
 export default function DuplicatesPage() {
-  const { kind, groups, next, first } = useLoaderData<typeof loader>();
+  const { kind, groups, next, first, here } = useLoaderData<typeof loader>();
   return (
     <section aria-labelledby="duplicates-title">
       <p className="back">
@@ -78,9 +79,22 @@ export default function DuplicatesPage() {
                   ))}
                 </tbody>
               </table>
-              {group.size > group.members.length ? (
-                <p className="hint">{`And ${plural(group.size - group.members.length, "more")}.`}</p>
-              ) : null}
+              <p>
+                <Link
+                  to={mergeHref(
+                    group.members.map((member) => member.id),
+                    here,
+                  )}
+                  className="button"
+                >
+                  {group.size > group.members.length
+                    ? `Merge these ${group.members.length}…`
+                    : `Merge ${group.members.length === 2 ? "both" : `these ${group.members.length}`}…`}
+                </Link>
+                {group.size > group.members.length ? (
+                  <span className="hint">{` And ${plural(group.size - group.members.length, "more")}, to merge after.`}</span>
+                ) : null}
+              </p>
             </li>
           ))}
         </ol>
