@@ -1,10 +1,12 @@
 import { z } from "#app/zod";
 
 // The list's bulk form (decision 0036): the rows' checkboxes (`ids`, one
-// value per contact, through the form="bulk" attribute: the rows keep their
-// own star forms), what to do, the label for a label's action, and whether
+// value per contact), what to do, the label for a label's action, and whether
 // it is about the checked contacts or every contact matching the list (its
-// filters, q, starred and label, come along). And the Undo of a bulk delete.
+// filters come along in `list`: the list's URL, whose q, starred and label
+// say what "matching" is). And the Undo of a bulk delete. The form holds the
+// list's rows too, so that its checkboxes are inside it (a text browser
+// knows no form attribute): a row's star button sends it to the star's route.
 
 /** What the bulk form's buttons do (their name="action" values, bulk-bar.tsx). */
 export const BULK_ACTIONS = ["star", "unstar", "add-label", "remove-label", "delete"] as const;
@@ -26,9 +28,8 @@ export const BulkFormSchema = z.discriminatedUnion("action", [
     labelId: z.string().optional(),
     /** "matching": every contact matching the list's filters, not only the checked ones */
     scope: z.enum(["selected", "matching"]).default("selected"),
-    q: z.string().optional(),
-    starred: z.string().optional(),
-    label: z.string().optional(),
+    /** the list's URL (listHref): its filters are what "every contact matching" means */
+    list: z.string().max(2000).optional(),
     returnTo: z.string().optional(),
   }),
   z.object({

@@ -1,16 +1,15 @@
 import { useFetcher, useFetchers, useNavigate, useSubmit } from "@remix-run/react";
-import { useRef, useState, type FormEvent, type MouseEvent } from "react";
+import { useRef, useState, type MouseEvent } from "react";
 import { formatDate } from "#app/client/format";
 import { isId, newId } from "#app/shared/ids";
 import type { ContactSummary } from "./contacts.server";
 import type { Label } from "#app/labels/labels.server";
 import { deleteProblem } from "./delete-outcome";
 import { LabelLinks } from "./list-filters";
-import { BULK_FORM_ID } from "./list-params";
 
 // The list's rows (app/routes/contacts._index.tsx), and what they do. Each
 // row is plain HTML that works without JavaScript: its name and Delete are
-// links, its star a POST form.
+// links, its star a button of the bulk form the rows are in.
 
 // With JavaScript, Delete and Undo are optimistic: the row leaves (or comes
 // back) at once, and the server's answer settles it. Without JavaScript the
@@ -61,7 +60,7 @@ export function useRowActions(returnTo: string) {
     touched,
     starring,
     starTouched,
-    star(event: FormEvent<HTMLFormElement>, contact: ContactSummary, starred: boolean) {
+    star(event: MouseEvent<HTMLButtonElement>, contact: ContactSummary, starred: boolean) {
       event.preventDefault();
       setStarTouched((ids) => new Set(ids).add(contact.id));
       submit(
@@ -93,7 +92,6 @@ export function useRowActions(returnTo: string) {
 export function ContactRow({
   contact,
   confirmQuery,
-  returnTo,
   actions,
   allSelected = false,
 }: {
@@ -101,7 +99,6 @@ export function ContactRow({
   /** every contact matching the list is selected for a bulk action (the row's box is checked, and not its own) */
   allSelected?: boolean;
   confirmQuery: string;
-  returnTo: string;
   actions: ReturnType<typeof useRowActions>;
 }) {
   if (actions.deleting.has(contact.id)) return null;
@@ -124,19 +121,24 @@ export function ContactRow({
       >
         Delete
       </a>{" "}
-      <form method="post" action={`/contacts/${contact.id}/star`} onSubmit={(event) => actions.star(event, contact, !starred)}>
-        <input type="hidden" name="starred" value={starred ? "0" : "1"} />
-        <input type="hidden" name="returnTo" value={returnTo} />
-        <button type="submit" className="star" aria-pressed={starred} aria-label={`Star ${contact.name}`}>
-          {starred ? "★" : "☆"}
-        </button>
-      </form>
+      {/* A button of the bulk form the rows are in (bulk-bar.tsx), sent to the star's route with the form's returnTo. */}
+      <button
+        type="submit"
+        formAction={`/contacts/${contact.id}/star`}
+        name="starred"
+        value={starred ? "0" : "1"}
+        className="star"
+        aria-pressed={starred}
+        aria-label={`Star ${contact.name}`}
+        onClick={(event) => actions.star(event, contact, !starred)}
+      >
+        {starred ? "★" : "☆"}
+      </button>{" "}
       {/* Last in the row's HTML (text browsers read the row first), first on screen (styles.css). */}
       <input
         type="checkbox"
         name="ids"
         value={contact.id}
-        form={BULK_FORM_ID}
         aria-label={`Select ${contact.name}`}
         checked={allSelected || undefined}
         disabled={allSelected}

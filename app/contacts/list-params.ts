@@ -49,6 +49,3 @@ export function listHref({ q, starred, label, sort = "newest" }: Partial<ListPar
   const search = params.toString();
   return search ? `/contacts?${search}` : "/contacts";
 }
-
-/** The list's bulk form's id: each row's checkbox names it in its form attribute (bulk-bar.tsx). */
-export const BULK_FORM_ID = "bulk";

@@ -58,6 +58,10 @@ export function SearchForm({ params }: { params: ListParams }) {
     if (searchRef.current && document.activeElement !== searchRef.current) searchRef.current.value = q;
   }, [q]);
   useEffect(() => () => clearTimeout(timer.current), []);
+  // A navigation of any other kind (the Search button, a link) drops a search still waiting to be sent: it would take the user back.
+  useEffect(() => {
+    if (navigation.state !== "idle") clearTimeout(timer.current);
+  }, [navigation.state]);
 
   return (
     <Form

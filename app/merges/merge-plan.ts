@@ -19,6 +19,9 @@ export function mergeHref(ids: readonly string[], returnTo?: string): string {
   return `/contacts/merge?${search}`;
 }
 
+/** What the merge page says when it is not given 2 to MAX_MERGE contacts. */
+export const MERGE_COUNT_MESSAGE = `Choose 2 to ${MAX_MERGE} contacts to merge.`;
+
 /** The notes' choice that joins every contact's notes. */
 export const COMBINED = "combined";
 

@@ -35,5 +35,3 @@ export const MergeFormSchema = z
   .extend(Object.fromEntries(CONTACT_FIELD_NAMES.map((name) => [name, choice])) as Record<ContactFieldName, typeof choice>);
 
 export type MergeForm = z.output<typeof MergeFormSchema>;
-
-export const MERGE_COUNT_MESSAGE = `Choose 2 to ${MAX_MERGE} contacts to merge.`;

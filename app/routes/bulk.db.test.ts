@@ -8,6 +8,8 @@ import { call, cookieFrom, get, post, type Outcome } from "#tests/route-helpers"
 import * as root from "#app/root";
 import * as bulk from "./contacts.bulk";
 import * as exportCsv from "./contacts.export[.]csv";
+import * as list from "./contacts._index";
+import * as star from "./contacts.$contactId.star";
 
 // The bulk form through its route (decision 0036): exactly once per key,
 // a message back on the list (with one Undo for a delete), refusals that
@@ -59,7 +61,11 @@ describe(`the bulk form (${process.env.TEST_DIALECT})`, () => {
     for (const name of ["Ada Wombat", "Bob Wombat", "Cy"]) await createTestContact(user.id, { name });
     const res = await call(
       bulk.action,
-      post("/contacts/bulk", form({ action: "add-label", labelId: work.id, scope: "matching", q: "wombat" }), cookie),
+      post(
+        "/contacts/bulk",
+        form({ action: "add-label", labelId: work.id, scope: "matching", list: "/contacts?q=wombat&sort=name" }),
+        cookie,
+      ),
     );
     expect((await flashOf(res, cookie)).message).toBe("Labelled 2 contacts Work.");
   });
@@ -78,7 +84,7 @@ describe(`the bulk form (${process.env.TEST_DIALECT})`, () => {
 
     for (const fields of [
       { action: "add-label", labelId: theirs.id },
-      { action: "star", scope: "matching", label: theirs.id },
+      { action: "star", scope: "matching", list: `/contacts?label=${theirs.id}` },
     ] as Record<string, string>[]) {
       expect((await call(bulk.action, post("/contacts/bulk", form(fields, [ada.id]), cookie))).status).toBe(404);
     }
@@ -102,5 +108,23 @@ describe(`the bulk form (${process.env.TEST_DIALECT})`, () => {
     expect(rows.map((row) => row.split(",")[0])).toEqual(["Ada"]);
     const empty = await call(exportCsv.loader, get("/contacts/export.csv?export=selected", cookie));
     expect(empty.status).toBe(400);
+  });
+
+  it("takes a row's star, which the rows' being inside the bulk form sends with its key, and the form then has another key", async () => {
+    const { user, cookie } = await signedInUser();
+    const [ada, bob] = [await createTestContact(user.id, { name: "Ada" }), await createTestContact(user.id, { name: "Bob" })];
+    const before = (await call(list.loader, get("/contacts", cookie))).data.bulkKey;
+    // Everything the bulk form holds, sent to the star's route by Ada's star button (no JavaScript).
+    const body = new URLSearchParams({ submissionKey: before, returnTo: "/contacts", list: "/contacts", starred: "1" });
+    body.append("ids", bob.id);
+    const starred = await call(star.action, post(`/contacts/${ada.id}/star`, body, cookie), { contactId: ada.id });
+    expect(starred).toMatchObject({ status: 303, location: "/contacts" });
+    expect(await getContact(user.id, ada.id)).toMatchObject({ starred: true });
+    expect(await getContact(user.id, bob.id)).toMatchObject({ starred: false }); // the checked boxes are not the star's business
+
+    const after = (await call(list.loader, get("/contacts", cookie))).data.bulkKey;
+    expect(after).not.toBe(before);
+    const deleted = await call(bulk.action, post("/contacts/bulk", form({ action: "delete", submissionKey: after }, [bob.id]), cookie));
+    expect(await flashOf(deleted, cookie)).toMatchObject({ message: "Moved 1 contact to the trash." });
   });
 });

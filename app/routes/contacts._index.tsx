@@ -72,6 +72,13 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   },
 ];
 
+/** The list page to come back to after a bulk action or a star: this one, but not everything selected. */
+function withoutSelect(here: string): string {
+  const url = new URL(here, "http://cardfile.invalid");
+  url.searchParams.delete("select");
+  return url.pathname + url.search;
+}
+
 /** The pager's words in an A-to-Z order (by time: Newer and Older). */
 const A_TO_Z = { newer: "Previous", older: "Next" };
 
@@ -101,24 +108,22 @@ export default function ContactsPage() {
       {rows.length === 0 ? (
         <EmptyList params={params} label={label} />
       ) : (
-        <BulkBar params={params} labels={allLabels} submissionKey={bulkKey} returnTo={listHref(params)} allMatching={allMatching} />
-      )}
-      {rows.length === 0 ? null : (
-        <ol
-          className="contact-list"
-          aria-label={`${starred ? "Starred contacts" : "Contacts"}${label ? ` labelled ${label.name}` : ""}${q ? ` matching “${q}”` : ""}, ${SORTS[params.sort].toLowerCase()}`}
-        >
-          {rows.map((contact) => (
-            <ContactRow
-              key={contact.id}
-              contact={contact}
-              confirmQuery={confirmQuery}
-              returnTo={here}
-              actions={rowActions}
-              allSelected={allMatching !== null}
-            />
-          ))}
-        </ol>
+        <BulkBar params={params} labels={allLabels} submissionKey={bulkKey} returnTo={withoutSelect(here)} allMatching={allMatching}>
+          <ol
+            className="contact-list"
+            aria-label={`${starred ? "Starred contacts" : "Contacts"}${label ? ` labelled ${label.name}` : ""}${q ? ` matching “${q}”` : ""}, ${SORTS[params.sort].toLowerCase()}`}
+          >
+            {rows.map((contact) => (
+              <ContactRow
+                key={contact.id}
+                contact={contact}
+                confirmQuery={confirmQuery}
+                actions={rowActions}
+                allSelected={allMatching !== null}
+              />
+            ))}
+          </ol>
+        </BulkBar>
       )}
       {[...rowActions.touched].map((id) => (
         <KeepFetcher key={id} fetcherKey={deleteFetcherKey(id)} />

@@ -7,7 +7,7 @@ import { readListParams } from "#app/contacts/list-params";
 import { UNDO_WINDOW_MS } from "#app/contacts/trash.server";
 import { GeneralErrorBoundary } from "#app/components/error-page";
 import { redirectWithFlash } from "#app/http/flash.server";
-import { listRedirect } from "#app/http/redirect";
+import { listRedirect, safeRedirect } from "#app/http/redirect";
 import { notFound } from "#app/http/responses.server";
 import { writeAction, writeHeaders, type WriteContext } from "#app/http/write-action.server";
 import { NO_SUCH_LABEL } from "#app/labels/label-schema";
@@ -67,7 +67,7 @@ export async function action({ request }: ActionFunctionArgs) {
       let selection: BulkSelection;
       if (value.scope === "matching") {
         // The list's filters, as its URL has them; a label not theirs is a 404.
-        const filters = readListParams(new URLSearchParams({ q: value.q ?? "", starred: value.starred ?? "", label: value.label ?? "" }));
+        const filters = readListParams(new URL(safeRedirect(value.list), "http://cardfile.invalid").searchParams);
         const filterLabel = filters.label === null ? null : ((await getLabel(user.id, filters.label, trx)) ?? notFound(NO_SUCH_LABEL));
         selection = { matching: { q: filters.q, starred: filters.starred, labelId: filterLabel?.id ?? null } };
       } else {
@@ -86,8 +86,8 @@ export async function action({ request }: ActionFunctionArgs) {
 
 /** Which contacts a bulk form names, and how: what its key is for. */
 function digest(value: Extract<BulkForm, { scope: string }>): string {
-  const { ids, scope, q, starred, label, labelId } = value;
-  const what = JSON.stringify([scope, scope === "matching" ? [q, starred, label] : [...ids].sort(), labelId ?? null]);
+  const { ids, scope, list, labelId } = value;
+  const what = JSON.stringify([scope, scope === "matching" ? (list ?? "") : [...ids].sort(), labelId ?? null]);
   return createHash("sha256").update(what).digest("base64url").slice(0, 16);
 }
 

@@ -8,8 +8,8 @@ import { safeRedirect } from "#app/http/redirect";
 import { badRequest, notFound } from "#app/http/responses.server";
 import { writeAction, writeHeaders } from "#app/http/write-action.server";
 import { MergeForm } from "#app/merges/merge-form";
-import { MAX_MERGE, type MergeChoices } from "#app/merges/merge-plan";
-import { MERGE_COUNT_MESSAGE, MergeFormSchema } from "#app/merges/merge-schema";
+import { MAX_MERGE, MERGE_COUNT_MESSAGE, type MergeChoices } from "#app/merges/merge-plan";
+import { MergeFormSchema } from "#app/merges/merge-schema";
 import { mergeContacts, mergeGroup, mergeView } from "#app/merges/merges.server";
 import { RATE_LIMITS } from "#app/rate-limits/rate-limits.server";
 import { plural } from "#app/shared/text";
@@ -26,9 +26,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const search = new URL(request.url).searchParams;
   const ids = [...new Set(search.getAll("ids"))];
+  const returnTo = backTo(search.get("returnTo")) ?? "";
+  // No contacts named: how to choose some.
+  if (ids.length === 0) return { view: null, submissionKey: "", returnTo };
   if (ids.length < 2 || ids.length > MAX_MERGE) badRequest(MERGE_COUNT_MESSAGE);
   const members = (ids.every(isId) ? await mergeGroup(user.id, ids) : null) ?? notFound("No such contact");
-  return { view: mergeView(members), submissionKey: newSubmissionKey(), returnTo: backTo(search.get("returnTo")) ?? "" };
+  return { view: mergeView(members), submissionKey: newSubmissionKey(), returnTo };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -74,7 +77,7 @@ export const shouldRevalidate = revalidateUnlessLost;
 export const headers = writeHeaders;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `Merge ${plural(data.view.members.length, "contact")} · Cardfile` : "Merge · Cardfile" },
+  { title: data?.view ? `Merge ${plural(data.view.members.length, "contact")} · Cardfile` : "Merge contacts · Cardfile" },
 ];
 
 export default function MergePage() {
@@ -89,6 +92,7 @@ export default function MergePage() {
         <Link to={back}>{back.startsWith("/contacts/duplicates") ? "← Duplicates" : "← Contacts"}</Link>
       </p>
       <h1 id="merge-title">Merge contacts</h1>
+      {loaded.view === null ? <HowToChoose /> : null}
       {conflict ? (
         <div className="conflict" role="alert">
           <p>
@@ -97,17 +101,31 @@ export default function MergePage() {
           </p>
         </div>
       ) : null}
-      <MergeForm
-        // A new form after a conflict: its radios start at the choices made, over the group as it is now.
-        key={conflict ? conflict.view.members.map((m: { id: string; version: number }) => `${m.id}:${m.version}`).join() : "loaded"}
-        view={conflict?.view ?? loaded.view}
-        submissionKey={loaded.submissionKey}
-        returnTo={loaded.returnTo}
-        choices={choices}
-        errors={result?.error ?? {}}
-        problem={networkFailure ?? (result?.error?.[""] ?? result?.error?.contacts)?.join(" ") ?? null}
-      />
+      {loaded.view === null ? null : (
+        <MergeForm
+          // A new form after a conflict: its radios start at the choices made, over the group as it is now.
+          key={conflict ? conflict.view.members.map((m: { id: string; version: number }) => `${m.id}:${m.version}`).join() : "loaded"}
+          view={conflict?.view ?? loaded.view}
+          submissionKey={loaded.submissionKey}
+          returnTo={loaded.returnTo}
+          choices={choices}
+          errors={result?.error ?? {}}
+          problem={networkFailure ?? (result?.error?.[""] ?? result?.error?.contacts)?.join(" ") ?? null}
+        />
+      )}
     </section>
+  );
+}
+
+function HowToChoose() {
+  return (
+    <p>
+      {`${MERGE_COUNT_MESSAGE} Pick a group on the `}
+      <Link to="/contacts/duplicates">Duplicates</Link>
+      {" page, or check them in "}
+      <Link to="/contacts">the list</Link>
+      {" and press Merge."}
+    </p>
   );
 }
 

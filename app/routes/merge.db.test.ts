@@ -123,6 +123,8 @@ describe(`merging through the routes (${process.env.TEST_DIALECT})`, () => {
     expect(badChoice.data.error.phone).toEqual([expect.stringMatching(/out of date/)]);
     expect(await getContact(user.id, older.id)).not.toBeNull();
 
+    // No contacts named: the page says how to choose some; one is too few.
+    expect(await pageOf([], cookie)).toMatchObject({ status: 200, data: { view: null } });
     expect((await pageOf([newer.id], cookie)).status).toBe(400);
     expect((await pageOf([newer.id, theirs.id], cookie)).status).toBe(404);
     expect((await pageOf([newer.id, "not-an-id"], cookie)).status).toBe(404);

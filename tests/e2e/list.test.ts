@@ -194,3 +194,16 @@ test("with JavaScript, typing in the search box filters the list without pressin
   await expectListed(page, ["Ada Lovelace", "Öskar Ölmez"]);
   expect(currentPath(page)).toMatch(/^\/contacts(\?q=)?$/);
 });
+
+test("with JavaScript, a search still waiting to be sent gives way to a link followed meanwhile", async () => {
+  const { page } = await open({ javaScriptEnabled: true });
+  await signUp(page, uniqueEmail("typeahead-link"));
+  await postContact(page, { name: "Ada Lovelace", email: uniqueEmail("ada") });
+  await visit(page, "/contacts");
+  // Typed, and within the search's wait (250 ms) a link is followed: the page stays where the link went.
+  await page.getByLabel("Search contacts").fill("ada");
+  await page.getByRole("link", { name: "Starred" }).click();
+  await waitForPath(page, "/contacts?starred=1");
+  await page.waitForTimeout(500);
+  expect(currentPath(page)).toBe("/contacts?starred=1");
+});

@@ -5,6 +5,7 @@ import {
   expectText,
   flash,
   follow,
+  listedNames,
   postContact,
   postSignUp,
   submit,
@@ -68,6 +69,23 @@ for (const javaScriptEnabled of [false, true]) {
       await visit(page, `/contacts/${older}`);
       await expectText(page.locator(".details"), new RegExp(`${first}[\\s\\S]*Engines Ltd[\\s\\S]*\\+44 20 7946 0000`));
       expect((await visit(page, `/contacts/${newer}`)).status()).toBe(404);
+
+      // Two contacts the duplicates page does not pair: checked in the list, merged from its bulk form.
+      const grace = await postContact(page, { name: "Grace Hopper", email: uniqueEmail("merge") });
+      await postContact(page, { name: "G. M. Hopper", email: uniqueEmail("merge"), company: "Navy" });
+      await visit(page, "/contacts?q=hopper");
+      await page.getByLabel("Select Grace Hopper").check();
+      await page.getByLabel("Select G. M. Hopper").check();
+      await follow(page, page.locator(".bulk").getByRole("button", { name: "Merge", exact: true }));
+      await expectText(page.locator(".merge caption"), "Merging 2 contacts: choose a value for each field");
+      await page.getByRole("radio", { name: "Name: Grace Hopper (Grace Hopper)" }).check();
+      await submit(page, page.getByRole("button", { name: "Merge 2 contacts" }));
+      await expectText(flash(page), "Merged 2 contacts into Grace Hopper.");
+      expect(currentPath(page)).toBe("/contacts?q=hopper");
+      expect(await listedNames(page)).toEqual(["Grace Hopper"]);
+      await expectText(page.locator("ol.contact-list li"), /Navy/);
+      // The one kept is the more recently changed, the other is in the trash.
+      expect((await visit(page, `/contacts/${grace}`)).status()).toBe(404);
     });
   });
 }

@@ -74,16 +74,16 @@ describe.skipIf(!haveW3m && !CI)("in w3m, a text browser", () => {
     }
   });
 
-  it("shows each list row's name, email · company, date and Delete as separate words", async () => {
+  it("shows each list row's name, email · company, date, Delete, star and checkbox as separate words", async () => {
     const lines = await dump("/contacts", cookie);
     const [extra, ada] = contacts;
     // Newest first: Ada, then Extra Person 16.
     expect(lines, lines.join("\n")).toContainEqual(
-      expect.stringMatching(new RegExp(`^\\s*1\\. ${escape(ada!.name)} ${escape(ada!.email)} ${DATE} Delete$`)),
+      expect.stringMatching(new RegExp(`^\\s*1\\. ${escape(ada!.name)} ${escape(ada!.email)} ${DATE} Delete ☆ \\[ \\]$`)),
     );
     expect(lines, lines.join("\n")).toContainEqual(
       expect.stringMatching(
-        new RegExp(`^\\s*2\\. ${escape(extra!.name)} ${escape(extra!.email)} · ${escape(extra!.company)} ${DATE} Delete$`),
+        new RegExp(`^\\s*2\\. ${escape(extra!.name)} ${escape(extra!.email)} · ${escape(extra!.company)} ${DATE} Delete ☆ \\[ \\]$`),
       ),
     );
     expect(lines).toContainEqual(expect.stringMatching(/^\[ +\] Search$/));
