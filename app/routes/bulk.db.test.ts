@@ -88,6 +88,9 @@ describe(`the bulk form (${process.env.TEST_DIALECT})`, () => {
     ] as Record<string, string>[]) {
       expect((await call(bulk.action, post("/contacts/bulk", form(fields, [ada.id]), cookie))).status).toBe(404);
     }
+    // Every contact matching, without the list it means: refused, not applied to every contact.
+    const noList = await call(bulk.action, post("/contacts/bulk", form({ action: "star", scope: "matching", label: "x" }), cookie));
+    expect(await flashOf(noList, cookie)).toMatchObject({ kind: "error", message: expect.stringMatching(/could not be read/) });
     const unreadable = await call(bulk.action, post("/contacts/bulk", form({ action: "explode" }, [ada.id]), cookie));
     expect(unreadable).toMatchObject({ status: 303, location: "/contacts" });
     expect(await flashOf(unreadable, cookie)).toMatchObject({ kind: "error", message: expect.stringMatching(/could not be read/) });

@@ -66,6 +66,8 @@ export async function action({ request }: ActionFunctionArgs) {
 
       let selection: BulkSelection;
       if (value.scope === "matching") {
+        // Without the list it came from, "every contact matching" would be every contact: not a guess to act on.
+        if (value.list === undefined) return refuse(UNREADABLE);
         // The list's filters, as its URL has them; a label not theirs is a 404.
         const filters = readListParams(new URL(safeRedirect(value.list), "http://cardfile.invalid").searchParams);
         const filterLabel = filters.label === null ? null : ((await getLabel(user.id, filters.label, trx)) ?? notFound(NO_SUCH_LABEL));

@@ -592,7 +592,7 @@ export async function measureBulk({
         action: "add-label",
         labelId: label!.id,
         scope: "matching",
-        label: family.id,
+        list: `/contacts?label=${family.id}`,
         returnTo: "/contacts",
       });
       seconds = (performance.now() - started) / 1000;
