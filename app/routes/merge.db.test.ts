@@ -27,6 +27,7 @@ async function pair(ownerId: string) {
   const older = await createTestContact(ownerId, { name: "Grace Hopper", company: "Navy" });
   const newer = await createTestContact(ownerId, { name: "Grace Hopper", company: null });
   await db.updateTable("contacts").set({ updated_at: 1_000 }).where("id", "=", older.id).execute();
+  await db.updateTable("contacts").set({ updated_at: 2_000 }).where("id", "=", newer.id).execute();
   return { older, newer };
 }
 

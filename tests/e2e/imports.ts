@@ -127,9 +127,16 @@ export async function resultCounts(page: Page): Promise<Counts> {
 export async function showsProgress(page: Page): Promise<boolean> {
   // Read in one go: with JavaScript the page follows the import live, and a
   // fast one can turn into its result between two separate reads.
-  const bar = await page.evaluate(() => {
-    const progress = document.querySelector(".import-progress");
-    return progress ? progress.querySelectorAll("progress").length : null;
+  // Without JavaScript the page refreshes itself: a read that a refresh cut short is read again from the new page.
+  const read = () =>
+    page.evaluate(() => {
+      const progress = document.querySelector(".import-progress");
+      return progress ? progress.querySelectorAll("progress").length : null;
+    });
+  const bar = await read().catch(async (error: Error) => {
+    if (!/Execution context was destroyed/.test(error.message)) throw error;
+    await page.waitForLoadState();
+    return read();
   });
   if (bar !== null) expect(bar, "the progress has its one bar").toBe(1);
   return bar !== null;
