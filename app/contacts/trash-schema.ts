@@ -1,3 +1,4 @@
+import { pageAmong } from "#app/http/redirect";
 import { z } from "#app/zod";
 
 // The trash page's forms (/contacts/trash), one intent each: restore a
@@ -22,9 +23,7 @@ export type TrashForm = z.output<typeof TrashFormSchema>;
 
 /** The trash page a form was sent from (its cursor kept), or the trash's first page. */
 export function trashRedirect(to: string | undefined): string {
-  if (!to) return TRASH_PATH;
-  const url = new URL(to, "http://cardfile.invalid");
-  return url.origin === "http://cardfile.invalid" && url.pathname === TRASH_PATH ? url.pathname + url.search : TRASH_PATH;
+  return pageAmong(to, [TRASH_PATH]) ?? TRASH_PATH;
 }
 
 export const TRASH_PATH = "/contacts/trash";

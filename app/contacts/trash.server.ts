@@ -153,6 +153,8 @@ export async function restoreDeletedAtBatch(
 
 /** How long after a delete its Undo works (checked against deleted_at, not the flash cookie). */
 export const UNDO_WINDOW_MS = 10 * 60 * 1000;
+/** What an Undo of many (a bulk delete, a merge) says when it is too late, or done already. */
+export const UNDO_EXPIRED_MESSAGE = `Couldn't undo: more than ${UNDO_WINDOW_MS / 60_000} minutes have passed, or it was undone already.`;
 /** How long a deleted contact is kept before purgeDeletedContacts removes it for good. */
 export const PURGE_AFTER_MS = 30 * 24 * 60 * 60 * 1000;
 

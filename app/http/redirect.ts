@@ -23,6 +23,16 @@ export function safeRedirect(to: FormDataEntryValue | string | null | undefined)
  * just deleted, say, has no page to go back to.
  */
 export function listRedirect(to: FormDataEntryValue | string | null | undefined): string {
-  const path = safeRedirect(to);
-  return new URL(path, "http://cardfile.invalid").pathname === DEFAULT_REDIRECT ? path.split("#")[0]! : DEFAULT_REDIRECT;
+  return pageAmong(to, [DEFAULT_REDIRECT]) ?? DEFAULT_REDIRECT;
+}
+
+/**
+ * `to` (its path and query, not its fragment) if it is a page of this site
+ * at one of `pathnames`, else null: where a form goes back to when only
+ * some pages make sense (the list, the duplicates, the trash).
+ */
+export function pageAmong(to: FormDataEntryValue | string | null | undefined, pathnames: readonly string[]): string | null {
+  if (!to) return null;
+  const url = new URL(safeRedirect(to), "http://cardfile.invalid");
+  return pathnames.includes(url.pathname) ? url.pathname + url.search : null;
 }

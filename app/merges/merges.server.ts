@@ -72,8 +72,13 @@ export async function mergeContacts(
   );
   if (!members) return { ok: false, reason: "gone" };
   const versions = new Map(expected.map((member) => [member.id, member.version]));
-  const changed = members.filter((member) => versions.get(member.id) !== member.version);
-  if (changed.length) return { ok: false, reason: "conflict", members, changed: changed.map((member) => member.name) };
+  const conflict = (group: MergeMember[]): MergeResult => ({
+    ok: false,
+    reason: "conflict",
+    members: group,
+    changed: group.filter((member) => versions.get(member.id) !== member.version).map((member) => member.name),
+  });
+  if (members.some((member) => versions.get(member.id) !== member.version)) return conflict(members);
   const resolved = resolveMerge(members, choices);
   if (!resolved.ok) return { ok: false, reason: "invalid", field: resolved.field, message: resolved.message };
 
@@ -90,8 +95,7 @@ export async function mergeContacts(
       members.map((member) => member.id),
       trx,
     );
-    if (!now) return { ok: false, reason: "gone" };
-    return { ok: false, reason: "conflict", members: now, changed: now.filter((m) => versions.get(m.id) !== m.version).map((m) => m.name) };
+    return now ? conflict(now) : { ok: false, reason: "gone" };
   }
   const keptLabels = new Set(kept.labels.map((label) => label.id));
   await attachLabels(

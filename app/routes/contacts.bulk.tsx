@@ -4,7 +4,7 @@ import { requireUser } from "#app/auth/session.server";
 import { BULK_FORM, BulkFormSchema, NO_LABEL_CHOSEN, NOTHING_SELECTED, UNREADABLE, type BulkForm } from "#app/contacts/bulk-schema";
 import { runBulk, undoBulkDelete, type BulkChange, type BulkSelection } from "#app/contacts/bulk.server";
 import { readListParams } from "#app/contacts/list-params";
-import { UNDO_WINDOW_MS } from "#app/contacts/trash.server";
+import { UNDO_EXPIRED_MESSAGE } from "#app/contacts/trash.server";
 import { GeneralErrorBoundary } from "#app/components/error-page";
 import { redirectWithFlash } from "#app/http/flash.server";
 import { listRedirect, safeRedirect } from "#app/http/redirect";
@@ -115,7 +115,7 @@ async function undoDelete(request: Request, ownerId: string, deletedAt: number, 
   const { total, blocked, rest } = await undoBulkDelete(ownerId, deletedAt, trx);
   if (total === 0) {
     return redirectWithFlash(request, back, {
-      message: `Couldn't undo: more than ${UNDO_WINDOW_MS / 60_000} minutes have passed, or it was undone already.`,
+      message: UNDO_EXPIRED_MESSAGE,
       kind: "error",
     });
   }

@@ -1,7 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "#app/auth/session.server";
 import { ReturnToFormSchema } from "#app/contacts/contact-schema";
-import { UNDO_WINDOW_MS } from "#app/contacts/trash.server";
+import { UNDO_EXPIRED_MESSAGE } from "#app/contacts/trash.server";
 import { GeneralErrorBoundary } from "#app/components/error-page";
 import { redirectWithFlash } from "#app/http/flash.server";
 import { safeRedirect } from "#app/http/redirect";
@@ -50,7 +50,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 function refusal(result: Exclude<UndoMergeResult, { ok: true }>): string {
   switch (result.reason) {
     case "expired":
-      return `Couldn't undo: more than ${UNDO_WINDOW_MS / 60_000} minutes have passed, or it was undone already.`;
+      return UNDO_EXPIRED_MESSAGE;
     case "changed":
       return `Couldn't undo the merge: ${result.name} was changed after it, and undoing it would lose that. The other contacts are in the trash.`;
     case "email-taken":

@@ -4,7 +4,7 @@ import { requireUser } from "#app/auth/session.server";
 import { clientWriteAction, revalidateUnlessLost, useWriteResult } from "#app/client/network";
 import { GeneralErrorBoundary } from "#app/components/error-page";
 import { redirectWithFlash } from "#app/http/flash.server";
-import { safeRedirect } from "#app/http/redirect";
+import { pageAmong } from "#app/http/redirect";
 import { badRequest, notFound } from "#app/http/responses.server";
 import { writeAction, writeHeaders } from "#app/http/write-action.server";
 import { MergeForm } from "#app/merges/merge-form";
@@ -66,10 +66,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 /** Where the merge page goes back to: the duplicates page or the list it came from; anything else is no page to go back to. */
 function backTo(to: string | null | undefined): string | null {
-  if (!to) return null;
-  const path = safeRedirect(to);
-  const { pathname } = new URL(path, "http://cardfile.invalid");
-  return pathname === "/contacts/duplicates" || pathname === "/contacts" ? path : null;
+  return pageAmong(to, ["/contacts/duplicates", "/contacts"]);
 }
 
 export const clientAction = clientWriteAction;
