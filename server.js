@@ -26,7 +26,8 @@ async function main() {
   // how a caller (the tests' spawner) learns it.
   const listening = () => {
     const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
-    console.log(`Cardfile listening on http://${HOST ?? "localhost"}:${port}`);
+    entry.setBoundPort(port);
+    console.log(`Cardfile listening on http://${HOST ?? "localhost"}:${port}; ${entry.describeMailSetup()}`);
   };
   const server = HOST ? app.listen(PORT, HOST, listening) : app.listen(PORT, listening);
   // Background jobs (app/jobs): the hourly maintenance, and whatever features enqueue.

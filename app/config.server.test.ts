@@ -24,4 +24,14 @@ describe("parseConfig", () => {
     expect(parseConfig({ NODE_ENV: "test", SCRYPT_LOG_N: "10" }).SCRYPT_LOG_N).toBe(10);
     expect(() => parseConfig({ NODE_ENV: "production", SCRYPT_LOG_N: "10" })).toThrow(/SCRYPT_LOG_N/);
   });
+
+  it("takes an SMTP URL and a public origin, and says which variable is wrong", () => {
+    const config = parseConfig({ SMTP_URL: "smtps://user:p%40ss@mail.example.com:465", PUBLIC_URL: "https://cardfile.example.com/" });
+    expect(config).toMatchObject({ SMTP_URL: "smtps://user:p%40ss@mail.example.com:465", PUBLIC_URL: "https://cardfile.example.com" });
+    expect(parseConfig({}).SMTP_URL).toBeUndefined();
+    expect(() => parseConfig({ SMTP_URL: "mail.example.com" })).toThrow(/SMTP_URL/);
+    expect(() => parseConfig({ SMTP_URL: "http://mail.example.com" })).toThrow(/SMTP_URL/);
+    expect(() => parseConfig({ PUBLIC_URL: "cardfile.example.com" })).toThrow(/PUBLIC_URL/);
+    expect(() => parseConfig({ PUBLIC_URL: "https://cardfile.example.com/app?x" })).toThrow(/PUBLIC_URL/);
+  });
 });

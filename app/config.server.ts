@@ -27,6 +27,22 @@ const ConfigSchema = z
       }),
     // log2 of scrypt's N. OWASP's minimum is 17; tests lower it to stay fast.
     SCRYPT_LOG_N: z.coerce.number().int().min(10).max(22).default(17),
+    // Where mail goes (docs/decisions/0038-accounts-and-mail.md): smtp:// or
+    // smtps://, with the user and password in the URL; unset, messages are
+    // written to the log instead.
+    SMTP_URL: z
+      .string()
+      .refine((url) => /^smtps?:\/\/[^\s/]+(?::\d+)?\/?(\?.*)?$/.test(url), {
+        message: "must be smtp://[user:pass@]host[:port] or smtps://…",
+      })
+      .optional(),
+    MAIL_FROM: z.string().min(3).default("Cardfile <no-reply@localhost>"),
+    // The site's public origin, for links in messages: never a request's Host.
+    PUBLIC_URL: z
+      .string()
+      .refine((url) => /^https?:\/\/[^\s/?#]+\/?$/.test(url), { message: "must be an origin such as https://cardfile.example.com" })
+      .transform((url) => url.replace(/\/$/, ""))
+      .optional(),
   })
   .refine((c) => c.NODE_ENV !== "production" || c.SCRYPT_LOG_N >= 17, {
     message: "SCRYPT_LOG_N may not be below 17 in production",
@@ -43,6 +59,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     HOST: env.HOST || undefined,
     TRUST_PROXY: env.TRUST_PROXY || undefined,
     SCRYPT_LOG_N: env.SCRYPT_LOG_N || undefined,
+    SMTP_URL: env.SMTP_URL || undefined,
+    MAIL_FROM: env.MAIL_FROM || undefined,
+    PUBLIC_URL: env.PUBLIC_URL || undefined,
   });
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`).join("\n");
@@ -52,3 +71,15 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 }
 
 export const config = parseConfig(process.env);
+
+let boundPort: number | undefined;
+
+/** The port this process listens on (server.js tells, once it is bound: with PORT=0 only then is it known). */
+export function setBoundPort(port: number): void {
+  boundPort = port;
+}
+
+/** The origin links in messages point at: PUBLIC_URL, else this process's own port on localhost. Never a request's Host. */
+export function publicUrl(): string {
+  return config.PUBLIC_URL ?? `http://localhost:${boundPort ?? config.PORT}`;
+}

@@ -13,7 +13,8 @@ import { db } from "#app/db.server";
 
 // server.js reads these from the build: the parsed configuration, and a way
 // to close the database pool when it shuts down.
-export { config } from "#app/config.server";
+export { config, setBoundPort } from "#app/config.server";
+export { describeMailSetup } from "#app/mail/transport.server";
 export { startJobs } from "#app/jobs/start.server";
 export async function closeDatabase(): Promise<void> {
   await db.destroy();

@@ -5,14 +5,22 @@ import { purgeSubmissions } from "#app/submissions/submission-keys.server";
 import { purgeJobs } from "#app/jobs/jobs.server";
 import { purgeImports } from "#app/imports/imports.server";
 import { purgeMerges } from "#app/merges/merges.server";
+import { purgeTokens } from "#app/accounts/account-tokens.server";
 
 const HOUR = 60 * 60 * 1000;
 const BATCH = 1000;
 
 /** Deletes what has expired, in small batches so no transaction holds the database for long. */
-export async function runMaintenance(
-  now = Date.now(),
-): Promise<{ sessions: number; rateLimits: number; submissions: number; contacts: number; jobs: number; imports: number; merges: number }> {
+export async function runMaintenance(now = Date.now()): Promise<{
+  sessions: number;
+  rateLimits: number;
+  submissions: number;
+  contacts: number;
+  jobs: number;
+  imports: number;
+  merges: number;
+  tokens: number;
+}> {
   let sessions = 0;
   for (let deleted = BATCH; deleted === BATCH; sessions += deleted) {
     deleted = await purgeExpiredSessions({ now, limit: BATCH });
@@ -37,7 +45,9 @@ export async function runMaintenance(
   }
   // Merges whose Undo has expired (a few per account at most: one statement).
   const merges = await purgeMerges(now);
-  return { sessions, rateLimits, submissions, contacts, jobs, imports, merges };
+  // Emailed links a day past their expiry (a few per account at most).
+  const tokens = await purgeTokens(now);
+  return { sessions, rateLimits, submissions, contacts, jobs, imports, merges, tokens };
 }
 
 /**
@@ -50,10 +60,10 @@ export const MAINTENANCE_JOB = { kind: "maintenance", uniqueKey: "maintenance", 
 
 /** One run of the job: purges, logs what it removed. A failure throws, and the job is retried with backoff. */
 export async function maintenanceJob(): Promise<void> {
-  const { sessions, rateLimits, submissions, contacts, jobs, imports, merges } = await runMaintenance();
-  if (sessions || rateLimits || submissions || contacts || jobs || imports || merges) {
+  const { sessions, rateLimits, submissions, contacts, jobs, imports, merges, tokens } = await runMaintenance();
+  if (sessions || rateLimits || submissions || contacts || jobs || imports || merges || tokens) {
     console.log(
-      `maintenance: purged ${sessions} expired sessions, ${rateLimits} rate-limit rows, ${submissions} submission keys, ${contacts} deleted contacts, ${jobs} finished jobs, ${imports} old imports, ${merges} merges past their Undo`,
+      `maintenance: purged ${sessions} expired sessions, ${rateLimits} rate-limit rows, ${submissions} submission keys, ${contacts} deleted contacts, ${jobs} finished jobs, ${imports} old imports, ${merges} merges past their Undo, ${tokens} expired links`,
     );
   }
 }

@@ -18,6 +18,39 @@ export interface Database {
   contact_labels: ContactLabelsTable;
   page_keys: PageKeysTable;
   merges: MergesTable;
+  outbox: OutboxTable;
+  account_tokens: AccountTokensTable;
+}
+
+/** A message waiting to be sent (docs/decisions/0038); only app/mail/outbox.server.ts reads or writes this table. */
+interface OutboxTable {
+  id: string;
+  user_id: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  created_at: number;
+}
+
+/** A one-time link sent by email; only app/accounts/account-tokens.server.ts reads or writes this table. */
+interface AccountTokensTable {
+  id: string;
+  user_id: string;
+  /** "password-reset" or "email-change" */
+  purpose: string;
+  /** SHA-256 of the token, hex; the token itself is only ever in the message */
+  token_hash: string;
+  /** the address to change to (email-change only) */
+  new_email: string | null;
+  created_at: number;
+  expires_at: number;
+  /** when it was used (or superseded); null while it can still be used */
+  used_at: number | null;
+  /** the submission key of the form that asked for it: a repeat asks for nothing more */
+  requested_with: string | null;
+  /** the submission key of the form that used it: a repeat gets the same answer */
+  used_with: string | null;
 }
 
 interface UsersTable {

@@ -201,3 +201,13 @@ export async function revokeAllSessions(userId: string, executor: Kysely<Databas
   const result = await inTransaction(executor, (trx) => trx.deleteFrom("sessions").where("user_id", "=", userId).executeTakeFirst());
   return Number(result.numDeletedRows);
 }
+
+/** Ends every session of `userId` but this browser's own (a changed password); returns how many. */
+export async function revokeOtherSessions(userId: string, request: Request, executor: Kysely<Database> = db): Promise<number> {
+  const current = currentTokenHash(request);
+  const result = await inTransaction(executor, (trx) => {
+    const query = trx.deleteFrom("sessions").where("user_id", "=", userId);
+    return (current ? query.where("token_hash", "!=", current) : query).executeTakeFirst();
+  });
+  return Number(result.numDeletedRows);
+}

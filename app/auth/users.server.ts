@@ -1,4 +1,6 @@
+import type { Transaction } from "kysely";
 import { db } from "#app/db.server";
+import type { Database } from "#db/schema";
 import { isUniqueViolation } from "#db/errors";
 import { newId } from "#app/shared/ids";
 import { emailKey } from "#app/shared/text";
@@ -50,4 +52,46 @@ export async function verifyLogin(email: string, password: string): Promise<User
 export async function userExists(email: string): Promise<boolean> {
   const row = await db.selectFrom("users").select("id").where("email_key", "=", emailKey(email)).executeTakeFirst();
   return row !== undefined;
+}
+
+/** The account that uses this email (in any case), or null. */
+export async function findUserByEmail(email: string, executor: Transaction<Database> | typeof db = db): Promise<User | null> {
+  const row = await executor.selectFrom("users").select(["id", "email"]).where("email_key", "=", emailKey(email)).executeTakeFirst();
+  return row ?? null;
+}
+
+/** The account with this id, or null. */
+export async function findUserById(id: string, executor: Transaction<Database> | typeof db = db): Promise<User | null> {
+  const row = await executor.selectFrom("users").select(["id", "email"]).where("id", "=", id).executeTakeFirst();
+  return row ?? null;
+}
+
+/** Whether `password` is this account's password (the same scrypt work whatever the answer). */
+export async function checkPassword(userId: string, password: string): Promise<boolean> {
+  const row = await db.selectFrom("users").select("password_hash").where("id", "=", userId).executeTakeFirst();
+  return verifyPassword(password, row?.password_hash ?? (await (dummyHash ??= hashPassword("not a real password"))));
+}
+
+/** Gives the account a new password hash (made beforehand: scrypt must not hold the write lock). */
+export async function setPasswordHash(trx: Transaction<Database>, userId: string, passwordHash: string): Promise<void> {
+  await trx.updateTable("users").set({ password_hash: passwordHash }).where("id", "=", userId).execute();
+}
+
+/**
+ * Gives the account a new email. Another account with it is a unique
+ * violation (the index decides, race-safe): it fails the transaction, which
+ * the caller rolls back and answers as a taken address (isUniqueViolation).
+ */
+export async function setEmail(trx: Transaction<Database>, userId: string, email: string): Promise<void> {
+  await trx
+    .updateTable("users")
+    .set({ email, email_key: emailKey(email) })
+    .where("id", "=", userId)
+    .execute();
+}
+
+/** Deletes the account: every table that holds its rows references it on delete cascade. */
+export async function deleteUser(trx: Transaction<Database>, userId: string): Promise<boolean> {
+  const result = await trx.deleteFrom("users").where("id", "=", userId).executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
 }

@@ -19,6 +19,7 @@ import { firstAnswer, isRedirect, once, submissionKeyOf } from "#app/submissions
 //   2. parse it with the form's one zod schema, hidden fields too    400 with the errors
 //   3. replay the first answer if this submission key has one        a retry after a lost reply gets it
 //   4. count the write against its rate limit                        429 with the form and every typed value
+//   4½. run the slow checks that must not hold the write lock         prepare (a password's scrypt)
 //   5. run the write in a transaction that also claims the key,
 //      and record its answer with the key if it is a redirect       exactly once
 // Parsing is pure (the same body parses the same way), so it comes before
@@ -46,6 +47,8 @@ export interface WriteContext {
    * action, each in a transaction of its own.
    */
   afterCommit(fn: () => void | Promise<void>): void;
+  /** the form's submission key (null without one): a write that asks for something by email records it, so a repeat asks for nothing more */
+  submissionKey: string | null;
 }
 
 export interface WriteOptions<Schema extends z.ZodType, Refused> {
@@ -57,6 +60,8 @@ export interface WriteOptions<Schema extends z.ZodType, Refused> {
   form: string | ((value: z.output<Schema>) => string);
   /** the limit this write counts against */
   rateLimit: RateLimit;
+  /** fields never sent back with the form (passwords) */
+  hideFields?: string[];
   /**
    * Runs before an invalid form is answered with 400, with the errors by
    * field, and may throw another answer instead (a 404): a form for
@@ -65,6 +70,13 @@ export interface WriteOptions<Schema extends z.ZodType, Refused> {
   beforeInvalid?: (errors: Record<string, string[] | null>) => unknown;
   /** The answer to a rate-limited write, when it is not the form (say, a redirect with a message). */
   rateLimited?: (refusal: { message: string; init: ResponseInit; value: z.output<Schema> }) => Refused;
+  /**
+   * Slow checks that must not hold the write lock (a password's scrypt,
+   * hashing a new one), run after the replay and the rate limit and before
+   * the transaction: return `reject(…)` to answer without writing (the key
+   * stays unused), or nothing to go on with the write.
+   */
+  prepare?: (value: z.output<Schema>, reject: WriteContext["reject"]) => Promise<Rejection<object> | void>;
   /**
    * Reads the body instead of readForm: an upload streams its file to
    * storage as it arrives (app/imports/upload.server.ts) and gives the form
@@ -113,7 +125,7 @@ async function answer<Schema extends z.ZodType, Answer extends Response | Reject
   const submission = parseWithZod(form, { schema: options.schema });
   if (submission.status !== "success") {
     await options.beforeInvalid?.(submission.error ?? {});
-    return data(submission.reply(), { status: 400 });
+    return data(submission.reply({ hideFields: options.hideFields }), { status: 400 });
   }
   const value = submission.value as z.output<Schema>;
   const formName = typeof options.form === "string" ? options.form : options.form(value);
@@ -126,15 +138,17 @@ async function answer<Schema extends z.ZodType, Answer extends Response | Reject
   if (limit.limited) {
     const init = tooManyRequests(limit);
     if (options.rateLimited) return options.rateLimited({ message: limit.message, init, value });
-    return data(submission.reply({ formErrors: [limit.message] }), init);
+    return data(submission.reply({ formErrors: [limit.message], hideFields: options.hideFields }), init);
   }
 
   const reject = <Extra extends object = object>(status: number, errors?: FormErrors, extra?: Extra) =>
-    data({ ...submission.reply(errors), ...(extra as Extra) }, { status });
+    data({ ...submission.reply({ ...errors, hideFields: options.hideFields }), ...(extra as Extra) }, { status });
+  const refusal = await options.prepare?.(value, reject);
+  if (refusal) return refusal;
   const committed: (() => void | Promise<void>)[] = [];
   let wrote: unknown;
   const result = await once(options.userId, key, formName, async (trx) => {
-    wrote = await write(value, { trx, reject, afterCommit: (fn) => void committed.push(fn) });
+    wrote = await write(value, { trx, reject, afterCommit: (fn) => void committed.push(fn), submissionKey: key });
     return wrote as Answer;
   });
   // once() commits a redirect only, and answers with it; anything else was rolled back.

@@ -207,7 +207,7 @@ export async function reviewImport(
       .where("state", "=", "review")
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 1) {
-      if (start) await enqueueJob(IMPORT_JOB, { importId: id }, { uniqueKey: `import:${id}`, maxAttempts: 10 }, trx);
+      if (start) await enqueueJob(IMPORT_JOB, { importId: id }, { uniqueKey: importJobKey(id), maxAttempts: 10 }, trx);
       return { ok: true, started: start };
     }
     const row = await importRow(trx, ownerId, id);
@@ -217,6 +217,17 @@ export async function reviewImport(
 
 /** The job kind that runs imports (app/imports/import-job.server.ts). */
 export const IMPORT_JOB = "import";
+
+/** The unique key of the job that runs import `id`. */
+export function importJobKey(id: string): string {
+  return `import:${id}`;
+}
+
+/** The keys of the jobs of `ownerId`'s imports (an account's deletion removes them too). */
+export async function importJobKeysOf(ownerId: string, executor: Kysely<Database> = db): Promise<string[]> {
+  const rows = await executor.selectFrom("imports").select("id").where("owner_id", "=", ownerId).execute();
+  return rows.map((row) => importJobKey(row.id));
+}
 
 // ---- the run (the job's side: any owner, by id)
 

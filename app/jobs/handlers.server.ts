@@ -1,5 +1,6 @@
 import { runImportJob } from "#app/imports/import-job.server";
 import { IMPORT_JOB } from "#app/imports/imports.server";
+import { MAIL_JOB, mailJob } from "#app/mail/outbox.server";
 import { MAINTENANCE_JOB, maintenanceJob } from "#app/maintenance.server";
 import type { JobHandlers } from "./runner.server";
 
@@ -13,6 +14,7 @@ import type { JobHandlers } from "./runner.server";
 export const JOB_HANDLERS: JobHandlers = {
   [MAINTENANCE_JOB.kind]: maintenanceJob,
   [IMPORT_JOB]: runImportJob,
+  [MAIL_JOB]: mailJob(),
 };
 
 /** A job that repeats for as long as the app runs: ensured at every start-up (app/jobs/start.server.ts). */

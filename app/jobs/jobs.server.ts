@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type Kysely, type Updateable } from "kysely";
+import { sql, type ExpressionBuilder, type Kysely, type Transaction, type Updateable } from "kysely";
 import { db, dialect } from "#app/db.server";
 import type { Database, JobRow } from "#db/schema";
 import { newId } from "#app/shared/ids";
@@ -349,5 +349,16 @@ export async function purgeJobs(
         .limit(limit),
     )
     .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/**
+ * Deletes the jobs with these unique keys, whatever their state (an
+ * account's deletion takes its imports' and messages' jobs with it); a
+ * worker running one finds its lease gone and records nothing.
+ */
+export async function deleteJobsByKey(keys: readonly string[], trx: Transaction<Database>): Promise<number> {
+  if (!keys.length) return 0;
+  const result = await trx.deleteFrom("jobs").where("unique_key", "in", keys).executeTakeFirst();
   return Number(result.numDeletedRows);
 }

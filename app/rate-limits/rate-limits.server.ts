@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { HeadersFunction } from "@remix-run/node";
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import { db } from "#app/db.server";
 import { plural } from "#app/shared/text";
 import type { Database } from "#db/schema";
@@ -41,6 +41,20 @@ export const RATE_LIMITS = {
   },
   /** changes on the account page (signing sessions out) per user */
   accountChangesPerUser: { name: "account-changes-user", windowMs: MINUTE, max: 30, message: "You are changing your account too quickly." },
+  /** reset links asked for one address (its folded email), account or not: nobody floods an inbox */
+  resetRequestsPerAccount: {
+    name: "reset-requests-account",
+    windowMs: 60 * MINUTE,
+    max: 3,
+    message: "A link was sent to this address several times in the last hour. Use the newest one.",
+  },
+  /** reset links asked for from one client address, for any addresses */
+  resetRequestsPerAddress: {
+    name: "reset-requests-ip",
+    windowMs: 60 * MINUTE,
+    max: 20,
+    message: "Too many reset links were asked for from your network.",
+  },
 } as const satisfies Record<string, RateLimit>;
 
 // A window that began this long ago has ended, whatever its limit.
@@ -164,6 +178,15 @@ export async function refundRateLimit(limit: RateLimit, subject: string, now = D
 /** Forgets every window of `subject` under `limit` (a successful log-in clears its account's failures). */
 export async function resetRateLimit(limit: RateLimit, subject: string): Promise<void> {
   await db.transaction().execute((trx) => trx.deleteFrom("rate_limits").where("key", "=", keyOf({ limit, subject })).execute());
+}
+
+/**
+ * Deletes every window of every limit for these subjects (a deleted
+ * account's user id and folded email), in the caller's transaction.
+ */
+export async function forgetRateLimits(subjects: readonly string[], trx: Transaction<Database>): Promise<void> {
+  const keys = Object.values(RATE_LIMITS).flatMap((limit) => subjects.map((subject) => keyOf({ limit, subject })));
+  await trx.deleteFrom("rate_limits").where("key", "in", keys).execute();
 }
 
 /** The purge's delete, on its own so that the index test can read its plan. */

@@ -136,7 +136,7 @@ describe(`account page (${process.env.TEST_DIALECT})`, () => {
     expect(await liveSessionCount(user.id)).toBe(1);
   });
 
-  it.each<Record<string, string>>([{}, { intent: "delete-account" }, { intent: "" }, { intent: "REVOKE-ALL" }])(
+  it.each<Record<string, string>>([{}, { intent: "delete-everything" }, { intent: "" }, { intent: "REVOKE-ALL" }])(
     "answers 400 for an unknown intent %j and changes nothing",
     async (form) => {
       const { user, cookie } = await signedInUser();

@@ -1,18 +1,20 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { clearSessionCookie, listSessions, requireUser, revokeAllSessions, revokeSession } from "#app/auth/session.server";
+import { changePassword, checkPasswordChange, deleteAccount, requestEmailChange } from "#app/accounts/account-changes.server";
+import { ChangeEmailForm, ChangePasswordForm, DeleteAccountForm } from "#app/accounts/account-forms";
+import { wakeJobRunners } from "#app/jobs/runner.server";
+import { plural } from "#app/shared/text";
 import { describeUserAgent } from "#app/auth/user-agent";
+import { SessionList } from "#app/auth/session-list";
 import { GeneralErrorBoundary } from "#app/components/error-page";
 import { FormProblem } from "#app/components/form-problem";
-import { formatDate } from "#app/client/format";
-import { SubmitButton } from "#app/components/submit-button";
 import { redirectWithFlash } from "#app/http/flash.server";
 import { notFound } from "#app/http/responses.server";
 import { writeAction, writeHeaders } from "#app/http/write-action.server";
 import { RATE_LIMITS } from "#app/rate-limits/rate-limits.server";
 import { AccountFormSchema } from "#app/auth/auth-schema";
 import { newSubmissionKey } from "#app/submissions/submission-keys.server";
-import { WriteForm } from "#app/components/write-form";
 import { clientWriteAction, revalidateUnlessLost, useWriteResult } from "#app/client/network";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -23,33 +25,69 @@ export async function loader({ request }: LoaderFunctionArgs) {
     // One key per form: each button is its own submission.
     sessions: sessions.map((session) => ({ ...session, device: describeUserAgent(session.userAgent), submissionKey: newSubmissionKey() })),
     revokeAllKey: newSubmissionKey(),
+    changePasswordKey: newSubmissionKey(),
+    changeEmailKey: newSubmissionKey(),
+    deleteAccountKey: newSubmissionKey(),
   };
 }
 
 // Plain POST forms, one intent each, so every button works without JavaScript.
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
+  let passwordHash = "";
   return writeAction(
     request,
     {
       userId: user.id,
       schema: AccountFormSchema,
       // A repeat of a form's key (double tap, resubmit, retry after a lost
-      // answer) gets the first answer instead of "no such session".
-      form: (intent) => (intent.intent === "revoke" ? `account:revoke:${intent.sessionId}` : "account:revoke-all"),
+      // answer) gets the first answer instead of "no such session" or "wrong password".
+      form: (intent) => (intent.intent === "revoke" ? `account:revoke:${intent.sessionId}` : `account:${intent.intent}`),
       rateLimit: RATE_LIMITS.accountChangesPerUser,
+      hideFields: ["password", "currentPassword", "newPassword"],
       // Another user's session (or none) must look exactly like a missing one.
       beforeInvalid: (errors) => {
-        throw errors.intent ? data("Unknown intent", { status: 400 }) : notFound("No such session");
+        if (errors.intent) throw data("Unknown intent", { status: 400 });
+        if (errors.sessionId) notFound("No such session");
+      },
+      // The current password (scrypt) before the transaction, so it holds no write lock.
+      prepare: async (intent, reject) => {
+        if (intent.intent === "revoke" || intent.intent === "revoke-all") return;
+        const checked = await checkPasswordChange(user, intent);
+        if (!checked.ok) return reject(checked.status, checked.errors);
+        passwordHash = checked.passwordHash ?? "";
       },
     },
-    async (intent, { trx }) => {
-      if (intent.intent === "revoke-all") {
-        const count = await revokeAllSessions(user.id, trx);
-        const ended = count === 1 ? "1 session" : `${count} sessions`;
-        return redirectWithFlash(request, "/login", `Signed out everywhere (${ended} ended).`, {
-          headers: { "Set-Cookie": clearSessionCookie(request) },
-        });
+    async (intent, { trx, reject, afterCommit, submissionKey }) => {
+      switch (intent.intent) {
+        case "change-password": {
+          const ended = await changePassword(trx, user, passwordHash, request);
+          afterCommit(wakeJobRunners);
+          const others = ended ? ` ${plural(ended, "other session")} signed out.` : "";
+          return redirectWithFlash(request, "/account", `Your password has been changed.${others}`);
+        }
+        case "change-email": {
+          const result = await requestEmailChange(trx, user, intent.email, submissionKey);
+          if (!result.ok) return reject(result.status, { fieldErrors: { email: [result.message] } });
+          afterCommit(wakeJobRunners);
+          return redirectWithFlash(
+            request,
+            "/account",
+            `We sent a link to ${intent.email}. Your address changes when you open it (within 24 hours).`,
+          );
+        }
+        case "delete-account":
+          await deleteAccount(trx, user);
+          return redirectWithFlash(request, "/goodbye", "Your account and everything in it have been deleted.", {
+            headers: { "Set-Cookie": clearSessionCookie(request) },
+          });
+        case "revoke-all": {
+          const count = await revokeAllSessions(user.id, trx);
+          const ended = count === 1 ? "1 session" : `${count} sessions`;
+          return redirectWithFlash(request, "/login", `Signed out everywhere (${ended} ended).`, {
+            headers: { "Set-Cookie": clearSessionCookie(request) },
+          });
+        }
       }
       const revoked = await revokeSession(user.id, intent.sessionId, request, trx);
       if (!revoked) notFound("No such session");
@@ -70,8 +108,9 @@ export const headers = writeHeaders;
 export const meta: MetaFunction = () => [{ title: "Account · Cardfile" }];
 
 export default function AccountPage() {
-  const { email, sessions, revokeAllKey } = useLoaderData<typeof loader>();
-  const { networkFailure } = useWriteResult<typeof action>();
+  const { email, sessions, revokeAllKey, changePasswordKey, changeEmailKey, deleteAccountKey } = useLoaderData<typeof loader>();
+  const { networkFailure, result } = useWriteResult<typeof action>();
+  const reply = result && "initialValue" in result ? result : undefined;
   return (
     <section className="narrow" aria-labelledby="account-title">
       <h1 id="account-title">Account</h1>
@@ -81,39 +120,13 @@ export default function AccountPage() {
 
       <FormProblem message={networkFailure} />
 
-      <h2 id="sessions-title">Where you are signed in</h2>
-      <ul className="session-list" aria-labelledby="sessions-title">
-        {sessions.map((session) => (
-          <li key={session.id}>
-            <span className="session-device" title={session.userAgent ?? undefined}>
-              {session.device}
-              {session.current ? <strong className="session-current"> · This device</strong> : null}
-            </span>{" "}
-            <span className="session-meta">
-              Signed in <time dateTime={session.createdAt}>{formatDate(session.createdAt)}</time>
-            </span>
-            <WriteForm submissionKey={session.submissionKey}>
-              <input type="hidden" name="intent" value="revoke" />
-              <input type="hidden" name="sessionId" value={session.id} />
-              <button
-                type="submit"
-                className="link-button"
-                aria-label={`Sign out ${session.device}${session.current ? " (this device)" : ""}`}
-              >
-                Sign out
-              </button>
-            </WriteForm>
-          </li>
-        ))}
-      </ul>
+      <SessionList sessions={sessions} revokeAllKey={revokeAllKey} />
 
-      <WriteForm submissionKey={revokeAllKey} className="actions">
-        <input type="hidden" name="intent" value="revoke-all" />
-        <SubmitButton pendingLabel="Signing out…" className="danger">
-          Sign out everywhere
-        </SubmitButton>
-      </WriteForm>
-      <p className="hint">Ends every session, this one included. You will need to log in again.</p>
+      <h2 id="password-title">Change password</h2>
+      <ChangePasswordForm reply={reply} submissionKey={changePasswordKey} />
+
+      <h2 id="email-title">Change email</h2>
+      <ChangeEmailForm reply={reply} submissionKey={changeEmailKey} />
 
       <h2 id="data-title">Download my data</h2>
       {/* The spaces inside the text nodes: a blank node between elements would be a separator (text-browser.test.ts). */}
@@ -128,6 +141,13 @@ export default function AccountPage() {
         </a>
         {" (iPhone, Android, macOS)."}
       </p>
+
+      <h2 id="delete-title">Delete account</h2>
+      <p>
+        {"This deletes your account and every contact in it at once; nothing can bring it back. "}
+        {"Download your data above first if you want to keep it."}
+      </p>
+      <DeleteAccountForm reply={reply} submissionKey={deleteAccountKey} />
     </section>
   );
 }

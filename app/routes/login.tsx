@@ -50,6 +50,9 @@ export default function LoginPage() {
         hidden={<input type="hidden" name="redirectTo" value={redirectTo} />}
       />
       <p>
+        <Link to="/forgot-password">Forgot your password?</Link>
+      </p>
+      <p>
         New to Cardfile? <Link to="/signup">Create an account</Link>
       </p>
     </section>

@@ -7,6 +7,7 @@ import { createDatabase } from "#db/database.server";
 import { migrateToLatest } from "#db/migrate";
 import { readRoutes, type AppRoute } from "./routes";
 import { repoRoot, startServer, type RunningServer } from "./spawn-server";
+import { startSmtpSink, type SmtpSink } from "#tests/smtp-sink";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -18,6 +19,8 @@ declare module "vitest" {
     serverDatabaseUrl: string;
     /** the routes of the build (its manifest), for the tests that cover every route */
     routes: AppRoute[];
+    /** where the SMTP server the shared server sends to writes each message (.eml): tests/e2e/mailbox.ts reads it */
+    mailDir: string;
   }
 }
 
@@ -53,8 +56,10 @@ function build(buildDirectory: string): Promise<void> {
 export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), "cardfile-e2e-"));
   let server: RunningServer | undefined;
+  let smtp: SmtpSink | undefined;
   const cleanup = async () => {
     await server?.stop(5_000);
+    await smtp?.stop();
     rmSync(dir, { recursive: true, force: true }); // unlinks the node_modules symlink, not its target
   };
 
@@ -73,8 +78,12 @@ export default async function setup(project: TestProject) {
       await db.destroy();
     }
 
+    // A real SMTP server for the shared server's mail (tests/smtp-sink.ts).
+    const mailDir = join(dir, "mail");
+    smtp = await startSmtpSink({ dir: mailDir });
+
     // Tests stand in for a proxy: each browser session sends its own X-Forwarded-For.
-    server = await startServer({ appDir: dir, env: { TRUST_PROXY: "loopback", DATABASE_URL: databaseUrl } });
+    server = await startServer({ appDir: dir, env: { TRUST_PROXY: "loopback", DATABASE_URL: databaseUrl, SMTP_URL: smtp.url } });
     const login = await fetch(`${server.baseURL}/login`, { redirect: "manual", signal: AbortSignal.timeout(10_000) });
     await login.arrayBuffer();
     if (login.status !== 200) throw new Error(`the e2e server answered GET /login with ${login.status}:\n${server.logs()}`);
@@ -83,6 +92,7 @@ export default async function setup(project: TestProject) {
     project.provide("appDir", dir);
     project.provide("serverDatabaseUrl", databaseUrl);
     project.provide("routes", readRoutes(dir));
+    project.provide("mailDir", mailDir);
     return async () => {
       const stderr = server?.stderr() ?? "";
       await cleanup();

@@ -26,7 +26,7 @@ export function tail(limit = 20_000) {
 }
 
 // The whole line, up to its newline: a chunk may end in the middle of the port.
-const LISTENING = /^Cardfile listening on (http:\/\/\S+)\r?\n/m;
+const LISTENING = /^Cardfile listening on (http:\/\/[^\s;]+)[;\r\n]/m;
 
 export interface ServerOptions {
   /**

@@ -1,0 +1,117 @@
+import { getFormProps } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { ResetPasswordSchema } from "#app/auth/auth-schema";
+import { clearSessionCookie } from "#app/auth/session.server";
+import { resetPassword, resetTokenIsValid } from "#app/accounts/password-reset.server";
+import { clientWriteAction, revalidateUnlessLost, useWriteResult } from "#app/client/network";
+import { GeneralErrorBoundary } from "#app/components/error-page";
+import { Field } from "#app/components/field";
+import { FormError, useSchemaForm } from "#app/components/form";
+import { FormProblem } from "#app/components/form-problem";
+import { SubmissionKey } from "#app/components/submission-key";
+import { SubmitButton } from "#app/components/submit-button";
+import { readForm } from "#app/http/form.server";
+import { redirectWithFlash } from "#app/http/flash.server";
+import { wakeJobRunners } from "#app/jobs/runner.server";
+import { newSubmissionKey, submissionKeyOf } from "#app/submissions/submission-keys.server";
+
+// The page a reset link opens. The token is in the link, then in the form's
+// hidden input; the page is never cached and never sends it on as a Referer.
+const PRIVATE = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" };
+const LINK_GONE = 410;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const token = new URL(request.url).searchParams.get("token") ?? "";
+  const valid = await resetTokenIsValid(token);
+  return data(
+    { token: valid ? token : "", valid, submissionKey: newSubmissionKey() },
+    { status: valid ? 200 : LINK_GONE, headers: PRIVATE },
+  );
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const form = await readForm(request);
+  const submission = parseWithZod(form, { schema: ResetPasswordSchema });
+  if (submission.status !== "success") return data(submission.reply({ hideFields: ["password"] }), { status: 400, headers: PRIVATE });
+  const result = await resetPassword({ ...submission.value, usedWith: submissionKeyOf(form) });
+  if (result.outcome === "invalid") return data({ linkGone: true as const }, { status: LINK_GONE, headers: PRIVATE });
+  if (result.outcome === "weak") {
+    return data(submission.reply({ fieldErrors: { password: [result.problem] }, hideFields: ["password"] }), {
+      status: 400,
+      headers: PRIVATE,
+    });
+  }
+  wakeJobRunners(); // the notice goes now
+  // Every session ended, this browser's too: log in with the new password.
+  return redirectWithFlash(request, "/login", "Your password has been changed. Log in with your new password.", {
+    headers: { "Set-Cookie": clearSessionCookie(request) },
+  });
+}
+
+export const clientAction = clientWriteAction;
+export const shouldRevalidate = revalidateUnlessLost;
+export const headers: HeadersFunction = ({ loaderHeaders, actionHeaders }) => {
+  const headers = new Headers(PRIVATE);
+  for (const source of [loaderHeaders, actionHeaders]) source.forEach((value, name) => headers.set(name, value));
+  return headers;
+};
+
+export const meta: MetaFunction = () => [{ title: "Choose a new password · Cardfile" }];
+
+export default function ResetPasswordPage() {
+  const { token, valid, submissionKey } = useLoaderData<typeof loader>();
+  const { networkFailure, result } = useWriteResult<typeof action>();
+  const reply = result && "initialValue" in result ? result : undefined;
+  const { form, fields, firstInvalid } = useSchemaForm(ResetPasswordSchema, { lastResult: reply });
+  if (!valid || (result && "linkGone" in result)) return <LinkGone />;
+  return (
+    <section className="narrow" aria-labelledby="reset-title">
+      <h1 id="reset-title">Choose a new password</h1>
+      <p>Every device signed in to your account will be signed out.</p>
+      <FormProblem message={networkFailure} />
+      <Form method="post" {...getFormProps(form)} className="stack">
+        <SubmissionKey value={submissionKey} />
+        <input type="hidden" name="token" value={token} />
+        <FormError form={form} />
+        <Field
+          meta={fields.password}
+          label="New password"
+          type="password"
+          hint="At least 8 characters."
+          autoComplete="new-password"
+          maxLength={128}
+          autoFocus={firstInvalid === "password" || !reply}
+        />
+        <div className="actions">
+          <SubmitButton pendingLabel="Saving…" className="primary">
+            Set new password
+          </SubmitButton>
+        </div>
+      </Form>
+    </section>
+  );
+}
+
+function LinkGone() {
+  return (
+    <section className="narrow" aria-labelledby="reset-title">
+      <h1 id="reset-title">This link no longer works</h1>
+      <p>
+        A reset link works once, for 30 minutes, and only the newest one sent to an address does. Ask for a new one and use the link in that
+        message.
+      </p>
+      <p className="actions">
+        <Link to="/forgot-password" className="button primary">
+          Send me a new link
+        </Link>{" "}
+        <Link to="/login">Log in</Link>
+      </p>
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
