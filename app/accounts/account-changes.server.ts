@@ -17,6 +17,7 @@ import type { FormErrors } from "#app/http/write-action.server";
 import type { z } from "zod";
 import { issueToken, lookUpToken, supersedeTokens, TOKEN_PURPOSES, useToken } from "./account-tokens.server";
 import { confirmEmailMessage, emailChangedMessage, passwordChangedMessage } from "./account-messages";
+import { resetRequestKey } from "./password-reset.server";
 
 // The account page's changes (docs/decisions/0038): each needs the current
 // password, and each runs in the transaction of the form's submission key.
@@ -162,11 +163,11 @@ export async function confirmEmailChange({
  * Deletes `user` and everything of theirs: the users row (contacts, labels,
  * trash, merges, imports with their files, sessions, submission keys, page
  * keys, tokens and unsent mail all reference it on delete cascade), the jobs
- * of their imports and messages, and the rate-limit windows counted under
+ * of their imports, messages and reset requests, and the rate-limit windows counted under
  * their id or address. One transaction: all of it, or none.
  */
 export async function deleteAccount(trx: Transaction<Database>, user: User): Promise<void> {
-  const jobKeys = [...(await importJobKeysOf(user.id, trx)), ...(await mailJobKeysOf(user.id, trx))];
+  const jobKeys = [...(await importJobKeysOf(user.id, trx)), ...(await mailJobKeysOf(user.id, trx)), resetRequestKey(user.email)];
   await deleteJobsByKey(jobKeys, trx);
   await forgetRateLimits([user.id, emailKey(user.email)], trx);
   await deleteUser(trx, user.id);

@@ -22,7 +22,15 @@ import {
   EMAIL_UNCHANGED,
   requestEmailChange,
 } from "./account-changes.server";
-import { requestPasswordReset, resetPassword } from "./password-reset.server";
+import { runResetRequests } from "#tests/reset-requests";
+import {
+  RESET_REQUEST_JOB,
+  requestPasswordReset,
+  resetPassword,
+  resetRequestKey,
+  sendResetLink,
+  type ResetRequest,
+} from "./password-reset.server";
 
 // The account lifecycle's domain functions on both databases, with a
 // controllable clock (every function takes `now`).
@@ -47,6 +55,13 @@ async function sessionCookie(userId: string): Promise<string> {
 }
 
 const withCookie = (cookie: string) => new Request("http://localhost/account", { headers: { Cookie: cookie } });
+/** /forgot-password's request, and the job it enqueues run at once. */
+async function askReset(request: ResetRequest) {
+  const result = await requestPasswordReset(request);
+  await runResetRequests(request.email, request.now);
+  return result;
+}
+
 const ip = () => `198.51.100.${Math.floor(Math.random() * 250)}`;
 const key = () => newId();
 
@@ -54,8 +69,8 @@ describe(`forgot password (${process.env.TEST_DIALECT})`, () => {
   it("queues one link for an address with an account, nothing for one without, and a repeat of the form asks for nothing more", async () => {
     const user = await createTestUser();
     const form = key();
-    expect((await requestPasswordReset({ email: user.email.toUpperCase(), clientIp: ip(), submissionKey: form })).limited).toBe(false);
-    expect((await requestPasswordReset({ email: user.email, clientIp: ip(), submissionKey: form })).limited).toBe(false);
+    expect((await askReset({ email: user.email.toUpperCase(), clientIp: ip(), submissionKey: form })).limited).toBe(false);
+    expect((await askReset({ email: user.email, clientIp: ip(), submissionKey: form })).limited).toBe(false);
     const sent = await outboxOf(user.id);
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ to_address: user.email, subject: "Choose a new Cardfile password" });
@@ -63,14 +78,41 @@ describe(`forgot password (${process.env.TEST_DIALECT})`, () => {
 
     const stranger = uniqueEmail("nobody");
     const before = await db.selectFrom("outbox").select(db.fn.countAll().as("n")).executeTakeFirstOrThrow();
-    expect((await requestPasswordReset({ email: stranger, clientIp: ip(), submissionKey: key() })).limited).toBe(false);
+    expect((await askReset({ email: stranger, clientIp: ip(), submissionKey: key() })).limited).toBe(false);
     const after = await db.selectFrom("outbox").select(db.fn.countAll().as("n")).executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
   });
 
+  it("does the same work for any address: two rate-limit counts and one job, which alone looks the address up", async () => {
+    const user = await createTestUser();
+    for (const email of [user.email, uniqueEmail("nobody")]) {
+      await requestPasswordReset({ email, clientIp: ip(), submissionKey: key() });
+      const jobs = await db.selectFrom("jobs").select(["kind", "payload"]).where("unique_key", "=", resetRequestKey(email)).execute();
+      expect(jobs).toEqual([{ kind: RESET_REQUEST_JOB, payload: expect.stringContaining(JSON.stringify(email)) }]);
+    }
+    expect(await outboxOf(user.id)).toEqual([]); // nothing yet: the job issues the link
+    await runResetRequests(user.email);
+    expect(await outboxOf(user.id)).toHaveLength(1);
+    await runResetRequests(user.email); // nothing pending: nothing more
+    expect(await outboxOf(user.id)).toHaveLength(1);
+  });
+
+  it("a job run twice (taken over after a crash) sends one link", async () => {
+    const user = await createTestUser();
+    await requestPasswordReset({ email: user.email, clientIp: ip(), submissionKey: null });
+    const job = await db
+      .selectFrom("jobs")
+      .select("payload")
+      .where("unique_key", "=", resetRequestKey(user.email))
+      .executeTakeFirstOrThrow();
+    await sendResetLink(JSON.parse(job.payload));
+    await sendResetLink(JSON.parse(job.payload));
+    expect(await outboxOf(user.id)).toHaveLength(1);
+  });
+
   it("stores only the token's hash, 256 bits of it", async () => {
     const user = await createTestUser();
-    await requestPasswordReset({ email: user.email, clientIp: ip(), submissionKey: key() });
+    await askReset({ email: user.email, clientIp: ip(), submissionKey: key() });
     const token = await linkTokenSentTo(user.id, user.email, "/reset-password");
     expect(Buffer.from(token, "base64url")).toHaveLength(32);
     const rows = await db.selectFrom("account_tokens").selectAll().where("user_id", "=", user.id).execute();
@@ -84,25 +126,25 @@ describe(`forgot password (${process.env.TEST_DIALECT})`, () => {
     const stranger = uniqueEmail("nobody");
     for (const email of [user.email, stranger]) {
       for (let i = 0; i < RATE_LIMITS.resetRequestsPerAccount.max; i++) {
-        expect((await requestPasswordReset({ email, clientIp: ip(), submissionKey: key() })).limited).toBe(false);
+        expect((await askReset({ email, clientIp: ip(), submissionKey: key() })).limited).toBe(false);
       }
-      const refused = await requestPasswordReset({ email, clientIp: ip(), submissionKey: key() });
+      const refused = await askReset({ email, clientIp: ip(), submissionKey: key() });
       expect(refused).toMatchObject({ limited: true, message: expect.stringContaining(RATE_LIMITS.resetRequestsPerAccount.message) });
     }
     expect(await outboxOf(user.id)).toHaveLength(RATE_LIMITS.resetRequestsPerAccount.max);
 
     const client = ip() + ".7";
     for (let i = 0; i < RATE_LIMITS.resetRequestsPerAddress.max; i++) {
-      await requestPasswordReset({ email: uniqueEmail("flood"), clientIp: client, submissionKey: key() });
+      await askReset({ email: uniqueEmail("flood"), clientIp: client, submissionKey: key() });
     }
-    expect((await requestPasswordReset({ email: user.email, clientIp: client, submissionKey: key(), now: Date.now() })).limited).toBe(true);
+    expect((await askReset({ email: user.email, clientIp: client, submissionKey: key(), now: Date.now() })).limited).toBe(true);
   });
 
   it("resets the password once: sessions end, a notice goes out, the link is used up", async () => {
     const user = await createTestUser();
     const cookies = [await sessionCookie(user.id), await sessionCookie(user.id)];
     await consumeRateLimit(RATE_LIMITS.loginFailuresPerAccount, emailKey(user.email));
-    await requestPasswordReset({ email: user.email, clientIp: ip(), submissionKey: key() });
+    await askReset({ email: user.email, clientIp: ip(), submissionKey: key() });
     const token = await linkTokenSentTo(user.id, user.email, "/reset-password");
     const form = key();
 
@@ -131,16 +173,16 @@ describe(`forgot password (${process.env.TEST_DIALECT})`, () => {
   it("refuses an expired link (30 minutes), a superseded one, and an unknown one", async () => {
     const user = await createTestUser();
     const t0 = Date.now();
-    await requestPasswordReset({ email: user.email, clientIp: ip(), submissionKey: key(), now: t0 });
+    await askReset({ email: user.email, clientIp: ip(), submissionKey: key(), now: t0 });
     const first = await linkTokenSentTo(user.id, user.email, "/reset-password");
     expect((await lookUpToken(first, "password-reset", { now: t0 + 30 * MINUTE - 1 })).state).toBe("valid");
     expect(await resetPassword({ token: first, password: NEW_PASSWORD, usedWith: key(), now: t0 + 30 * MINUTE })).toEqual({
       outcome: "invalid",
     });
 
-    await requestPasswordReset({ email: user.email, clientIp: ip(), submissionKey: key(), now: t0 + MINUTE });
+    await askReset({ email: user.email, clientIp: ip(), submissionKey: key(), now: t0 + MINUTE });
     const second = await linkTokenSentTo(user.id, user.email, "/reset-password");
-    await requestPasswordReset({ email: user.email, clientIp: ip(), submissionKey: key(), now: t0 + 2 * MINUTE });
+    await askReset({ email: user.email, clientIp: ip(), submissionKey: key(), now: t0 + 2 * MINUTE });
     const third = await linkTokenSentTo(user.id, user.email, "/reset-password");
     expect(new Set([first, second, third]).size).toBe(3);
     expect(await resetPassword({ token: second, password: NEW_PASSWORD, usedWith: key(), now: t0 + 3 * MINUTE })).toEqual({
@@ -159,7 +201,7 @@ describe(`forgot password (${process.env.TEST_DIALECT})`, () => {
 
   it("keeps the sign-up rules for the new password, and changes nothing when it breaks one", async () => {
     const user = await createTestUser();
-    await requestPasswordReset({ email: user.email, clientIp: ip(), submissionKey: key() });
+    await askReset({ email: user.email, clientIp: ip(), submissionKey: key() });
     const token = await linkTokenSentTo(user.id, user.email, "/reset-password");
     expect(await resetPassword({ token, password: "password", usedWith: key() })).toMatchObject({ outcome: "weak" });
     expect(await resetPassword({ token, password: user.email, usedWith: key() })).toMatchObject({ outcome: "weak" });
@@ -172,7 +214,7 @@ describe(`account changes (${process.env.TEST_DIALECT})`, () => {
   it("a new password ends every other session, keeps this one, ends reset links and sends a notice", async () => {
     const user = await createTestUser();
     const [mine, other] = [await sessionCookie(user.id), await sessionCookie(user.id)];
-    await requestPasswordReset({ email: user.email, clientIp: ip(), submissionKey: key() });
+    await askReset({ email: user.email, clientIp: ip(), submissionKey: key() });
     const resetToken = await linkTokenSentTo(user.id, user.email, "/reset-password");
     const hash = await hashPassword(NEW_PASSWORD);
     const ended = await db.transaction().execute((trx) => changePassword(trx, user, hash, withCookie(mine)));
@@ -285,7 +327,8 @@ describe(`account deletion (${process.env.TEST_DIALECT})`, () => {
       .execute();
     await consumeRateLimit(RATE_LIMITS.contactWritesPerUser, user.id);
     await consumeRateLimit(RATE_LIMITS.loginFailuresPerAccount, emailKey(user.email));
-    await requestPasswordReset({ email: user.email, clientIp: ip(), submissionKey: key() }); // a token, a message and its job
+    await askReset({ email: user.email, clientIp: ip(), submissionKey: key() }); // a token, a message and its job
+    await requestPasswordReset({ email: user.email, clientIp: ip(), submissionKey: key() }); // a request still waiting for its job
     expect((await rowsMentioning([user.id])).length).toBeGreaterThan(5);
 
     await db.transaction().execute((trx) => deleteAccount(trx, user));

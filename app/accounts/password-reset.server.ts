@@ -1,4 +1,9 @@
+import { createHash } from "node:crypto";
+import { z } from "zod";
 import { db } from "#app/db.server";
+import { enqueueJob } from "#app/jobs/jobs.server";
+import { wakeJobRunners } from "#app/jobs/runner.server";
+import { newId } from "#app/shared/ids";
 import { newPasswordProblem } from "#app/auth/password-rules.server";
 import { hashPassword } from "#app/auth/password.server";
 import { revokeAllSessions } from "#app/auth/session.server";
@@ -11,10 +16,19 @@ import { issueToken, lookUpToken, supersedeTokens, TOKEN_PURPOSES, useToken } fr
 import { passwordChangedMessage, resetLinkMessage } from "./account-messages";
 
 // Forgot password (docs/decisions/0038): a link by email to an address that
-// has an account, and the same answer, in about the same time, to one that
-// has none.
+// has an account, and the same answer, after the same work, to one that has
+// none. The request only counts the rate limits and enqueues a job, whatever
+// the address; the job looks the address up and, for an account, issues the
+// link and queues its message. So the request's time says nothing about
+// which addresses have accounts.
 
 const RESET_MINUTES = TOKEN_PURPOSES["password-reset"].ttlMs / 60_000;
+export const RESET_REQUEST_JOB = "password-reset-request";
+
+/** The unique key of an address's pending request: requests while one waits are one. Hashed: a key is not an address. */
+export function resetRequestKey(email: string): string {
+  return `password-reset:${createHash("sha256").update(emailKey(email)).digest("base64url")}`;
+}
 
 export interface ResetRequest {
   email: string;
@@ -25,9 +39,9 @@ export interface ResetRequest {
 }
 
 /**
- * Sends a reset link to `email` if an account uses it. The caller answers
- * the same whatever happened; only a rate limit (per address and per
- * client, counted for every address alike) changes the answer.
+ * Asks for a reset link to `email`. The caller answers the same whatever
+ * the address; only a rate limit (per address and per client, counted for
+ * every address alike) changes the answer.
  */
 export async function requestPasswordReset({ email, clientIp, submissionKey, now = Date.now() }: ResetRequest): Promise<RateLimitResult> {
   const limit = await consumeRateLimits(
@@ -38,17 +52,33 @@ export async function requestPasswordReset({ email, clientIp, submissionKey, now
     now,
   );
   if (limit.limited) return limit;
-  // One transaction either way: the lookup, and for an account the token and
-  // its message; without one the same lookup and an empty commit.
-  await db.transaction().execute(async (trx) => {
+  // Without a submission key (a client that sends none), one of its own: a rerun of the job must not send a second link.
+  const payload: ResetRequestPayload = { email, requestKey: submissionKey ?? newId() };
+  await db.transaction().execute((trx) => enqueueJob(RESET_REQUEST_JOB, payload, { uniqueKey: resetRequestKey(email) }, trx));
+  return limit;
+}
+
+const ResetRequestPayload = z.object({ email: z.string(), requestKey: z.string() });
+type ResetRequestPayload = z.infer<typeof ResetRequestPayload>;
+
+/**
+ * The "password-reset-request" job: for an address with an account, a new
+ * link (superseding older ones) and its message, in one transaction.
+ * Idempotent: the link records the request's key, and a rerun (or a repeat
+ * of the form) finds it and sends nothing more.
+ */
+export async function sendResetLink(payload: unknown, now = Date.now()): Promise<void> {
+  const { email, requestKey } = ResetRequestPayload.parse(payload);
+  const queued = await db.transaction().execute(async (trx) => {
     const user = await findUserByEmail(email, trx);
-    if (!user) return;
-    const token = await issueToken(trx, { userId: user.id, purpose: "password-reset", requestedWith: submissionKey, now });
-    if (!token) return; // a repeat of a request that already sent one
+    if (!user) return false;
+    const token = await issueToken(trx, { userId: user.id, purpose: "password-reset", requestedWith: requestKey, now });
+    if (!token) return false; // a repeat of a request that already sent one
     const link = `${publicUrl()}/reset-password?token=${token}`;
     await queueMail(trx, { userId: user.id, to: user.email, ...resetLinkMessage(link, RESET_MINUTES) }, now);
+    return true;
   });
-  return limit;
+  if (queued) wakeJobRunners(); // the message goes now, not at the next poll
 }
 
 export type ResetOutcome =

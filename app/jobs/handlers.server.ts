@@ -1,5 +1,6 @@
 import { runImportJob } from "#app/imports/import-job.server";
 import { IMPORT_JOB } from "#app/imports/imports.server";
+import { RESET_REQUEST_JOB, sendResetLink } from "#app/accounts/password-reset.server";
 import { MAIL_JOB, mailJob } from "#app/mail/outbox.server";
 import { MAINTENANCE_JOB, maintenanceJob } from "#app/maintenance.server";
 import type { JobHandlers } from "./runner.server";
@@ -15,6 +16,7 @@ export const JOB_HANDLERS: JobHandlers = {
   [MAINTENANCE_JOB.kind]: maintenanceJob,
   [IMPORT_JOB]: runImportJob,
   [MAIL_JOB]: mailJob(),
+  [RESET_REQUEST_JOB]: (payload) => sendResetLink(payload),
 };
 
 /** A job that repeats for as long as the app runs: ensured at every start-up (app/jobs/start.server.ts). */

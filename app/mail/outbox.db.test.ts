@@ -5,6 +5,8 @@ import { getJob } from "#app/jobs/jobs.server";
 import { startJobRunner, type JobRunner } from "#app/jobs/runner.server";
 import { createTestUser } from "#tests/factories";
 import { startSmtpSink, type SmtpSink } from "#tests/smtp-sink";
+import { runResetRequests } from "#tests/reset-requests";
+import { requestPasswordReset } from "#app/accounts/password-reset.server";
 import { composeMessage } from "./compose";
 import { MAIL_ATTEMPTS, MAIL_JOB, mailJob, mailJobKey, queueMail } from "./outbox.server";
 import { logSender, messageIdOf, smtpSender } from "./transport.server";
@@ -110,12 +112,17 @@ describe(`outbox (${process.env.TEST_DIALECT})`, () => {
 
   it("with the mail server down, the message waits and goes out once when it is back", async () => {
     const kind = `mail-outage-${randomBytes(4).toString("hex")}`;
-    const to = address();
-    const { id } = await queued(to);
-    await ownKind([id], kind);
     vi.spyOn(console, "error").mockImplementation(() => {});
     let now = Date.now();
     await sink.stop();
+    // A change that sends mail succeeds while the mail server is down.
+    const user = await createTestUser(address());
+    const to = user.email;
+    expect((await requestPasswordReset({ email: to, clientIp: "192.0.2.1", submissionKey: null })).limited).toBe(false);
+    await runResetRequests(to);
+    const { id } = await db.selectFrom("outbox").select("id").where("user_id", "=", user.id).executeTakeFirstOrThrow();
+    await ownKind([id], kind);
+    now = Date.now();
     try {
       runners.push(startJobRunner({ handlers: { [kind]: mailJob(smtpSender(sink.url)) }, pollMs: 5, now: () => now }));
       const job = await db.selectFrom("jobs").select("id").where("unique_key", "=", mailJobKey(id)).executeTakeFirstOrThrow();

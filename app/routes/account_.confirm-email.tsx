@@ -18,7 +18,11 @@ import { newSubmissionKey, submissionKeyOf } from "#app/submissions/submission-k
 // shows what will change and one button: a GET changes nothing, so a mail
 // scanner that follows links does not confirm for the reader
 // (docs/decisions/0038). No sign-in needed: the link is the proof.
-const PRIVATE = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" };
+// The site-wide Referrer-Policy (strict-origin-when-cross-origin) already
+// gives another site the origin alone, never the token in the URL. Not
+// no-referrer: under it Chromium sends the page's own form with "Origin:
+// null", which the cross-origin check (server/policy.js) refuses.
+const PRIVATE = { "Cache-Control": "no-store" };
 const LINK_GONE = 410;
 
 export async function loader({ request }: LoaderFunctionArgs) {

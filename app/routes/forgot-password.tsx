@@ -35,7 +35,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     submissionKey: submissionKeyOf(form),
   });
   if (limit.limited) return data(submission.reply({ formErrors: [limit.message] }), tooManyRequests(limit));
-  wakeJobRunners(); // this process sends the message now, not at its next poll (for every address alike)
+  wakeJobRunners(); // this process looks the address up now, not at its next poll
   return redirectWithFlash(
     request,
     "/forgot-password?sent",

@@ -19,7 +19,11 @@ import { newSubmissionKey, submissionKeyOf } from "#app/submissions/submission-k
 
 // The page a reset link opens. The token is in the link, then in the form's
 // hidden input; the page is never cached and never sends it on as a Referer.
-const PRIVATE = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" };
+// The site-wide Referrer-Policy (strict-origin-when-cross-origin) already
+// gives another site the origin alone, never the token in the URL. Not
+// no-referrer: under it Chromium sends the page's own form with "Origin:
+// null", which the cross-origin check (server/policy.js) refuses.
+const PRIVATE = { "Cache-Control": "no-store" };
 const LINK_GONE = 410;
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -48,7 +48,7 @@ export interface Session {
 
 // Chromium logs every 4xx document or data response as a console error. The
 // tests assert those statuses themselves, so only these expected ones pass.
-const EXPECTED_HTTP_ERROR = /^Failed to load resource: the server responded with a status of (400|404|409|413|422) /;
+const EXPECTED_HTTP_ERROR = /^Failed to load resource: the server responded with a status of (400|404|409|410|413|422) /;
 
 /** Scripts, styles and icons must never fail, whatever their status. */
 function isStaticFile(url: string): boolean {

@@ -229,6 +229,9 @@ describe("every route in the build's manifest", () => {
     expect(unknown, "add a real value for these to REAL_PARAMS").toEqual([]);
   });
 
+  /** Pages only a link sent by email opens (decision 0038). */
+  const LINK_PAGES = ["/reset-password", "/account/confirm-email"];
+
   it.each(routes.map((r) => [r.pattern, r] as const))(
     "GET %s: security headers, no 5xx, signed in or out, with a real or an unknown id",
     async (_, route) => {
@@ -255,6 +258,9 @@ describe("every route in the build's manifest", () => {
       if (isCatchAll(route)) {
         // The app's own "no such page": a 404 for everyone.
         for (const [who, answer] of Object.entries(answers)) expect(answer.status, `${route.pattern} ${who}`).toBe(404);
+      } else if (LINK_PAGES.includes(route.pattern)) {
+        // Opened from a link in a message (?token=…): without a live token, a 410 for everyone.
+        for (const [who, answer] of Object.entries(answers)) expect(answer.status, `${route.pattern} ${who}`).toBe(410);
       } else if (route.component) {
         // A page: shown to its user, or (log-in, sign-up) to a visitor; a guarded page sends visitors to log in.
         expect([answers["signed in"]!.status, answers["signed out"]!.status], route.pattern).toContain(200);
