@@ -1,4 +1,4 @@
-import { getFormProps, type SubmissionResult } from "@conform-to/react";
+import { getFormProps, type FieldMetadata, type FormMetadata, type SubmissionResult } from "@conform-to/react";
 import { Form } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { ChangeEmailSchema, ChangePasswordSchema, DeleteAccountSchema } from "#app/auth/auth-schema";
@@ -7,7 +7,8 @@ import { FormError, useSchemaForm } from "#app/components/form";
 import { SubmissionKey } from "#app/components/submission-key";
 import { SubmitButton } from "#app/components/submit-button";
 
-// The account page's three forms that need the current password. Each is a
+// The account page's three forms that need the current password, and the
+// parts the reset and confirmation pages share with them. Each form is a
 // plain POST form with its own intent and submission key; the page's one
 // action answer goes to the form it came from (by its intent).
 
@@ -18,22 +19,62 @@ function replyFor(reply: Reply, intent: string): Reply {
   return reply?.initialValue?.intent === intent ? reply : undefined;
 }
 
+/** A password input: the current one (checked) or a new one (chosen, with the sign-up rules' hint). */
+export function PasswordField({
+  meta,
+  label,
+  isNew = false,
+  hint,
+  autoFocus,
+}: {
+  meta: FieldMetadata<string | null | undefined>;
+  label: string;
+  isNew?: boolean;
+  hint?: string;
+  autoFocus: boolean;
+}) {
+  return (
+    <Field
+      meta={meta}
+      label={label}
+      type="password"
+      hint={isNew ? `At least 8 characters.${hint ? ` ${hint}` : ""}` : hint}
+      autoComplete={isNew ? "new-password" : "current-password"}
+      maxLength={128}
+      autoFocus={autoFocus}
+    />
+  );
+}
+
+/** One of the page's forms: its intent, its key, its form-level error, its fields and its button. */
 function IntentForm({
   intent,
   submissionKey,
-  formProps,
+  form,
+  submit,
+  pending,
+  danger = false,
   children,
 }: {
   intent: string;
   submissionKey: string;
-  formProps: object;
+  form: FormMetadata<any, string[]>;
+  submit: string;
+  pending: string;
+  danger?: boolean;
   children: ReactNode;
 }) {
   return (
-    <Form method="post" {...formProps} className="stack">
+    <Form method="post" {...getFormProps(form)} className="stack">
       <SubmissionKey value={submissionKey} />
       <input type="hidden" name="intent" value={intent} />
+      <FormError form={form} />
       {children}
+      <div className="actions">
+        <SubmitButton pendingLabel={pending} className={danger ? "danger" : undefined} forFields={{ intent }}>
+          {submit}
+        </SubmitButton>
+      </div>
     </Form>
   );
 }
@@ -41,30 +82,15 @@ function IntentForm({
 export function ChangePasswordForm({ reply, submissionKey }: { reply: Reply; submissionKey: string }) {
   const { form, fields, firstInvalid } = useSchemaForm(ChangePasswordSchema, { lastResult: replyFor(reply, "change-password") });
   return (
-    <IntentForm intent="change-password" submissionKey={submissionKey} formProps={getFormProps(form)}>
-      <FormError form={form} />
-      <Field
-        meta={fields.currentPassword}
-        label="Current password"
-        type="password"
-        autoComplete="current-password"
-        maxLength={128}
-        autoFocus={firstInvalid === "currentPassword"}
-      />
-      <Field
+    <IntentForm intent="change-password" submissionKey={submissionKey} form={form} submit="Change password" pending="Changing…">
+      <PasswordField meta={fields.currentPassword} label="Current password" autoFocus={firstInvalid === "currentPassword"} />
+      <PasswordField
         meta={fields.newPassword}
         label="New password"
-        type="password"
-        hint="At least 8 characters. Every other device is signed out."
-        autoComplete="new-password"
-        maxLength={128}
+        isNew
+        hint="Every other device is signed out."
         autoFocus={firstInvalid === "newPassword"}
       />
-      <div className="actions">
-        <SubmitButton pendingLabel="Changing…" forFields={{ intent: "change-password" }}>
-          Change password
-        </SubmitButton>
-      </div>
     </IntentForm>
   );
 }
@@ -72,8 +98,7 @@ export function ChangePasswordForm({ reply, submissionKey }: { reply: Reply; sub
 export function ChangeEmailForm({ reply, submissionKey }: { reply: Reply; submissionKey: string }) {
   const { form, fields, firstInvalid } = useSchemaForm(ChangeEmailSchema, { lastResult: replyFor(reply, "change-email") });
   return (
-    <IntentForm intent="change-email" submissionKey={submissionKey} formProps={getFormProps(form)}>
-      <FormError form={form} />
+    <IntentForm intent="change-email" submissionKey={submissionKey} form={form} submit="Send confirmation link" pending="Sending…">
       <Field
         meta={fields.email}
         label="New email"
@@ -83,19 +108,7 @@ export function ChangeEmailForm({ reply, submissionKey }: { reply: Reply; submis
         maxLength={255}
         autoFocus={firstInvalid === "email"}
       />
-      <Field
-        meta={fields.password}
-        label="Current password"
-        type="password"
-        autoComplete="current-password"
-        maxLength={128}
-        autoFocus={firstInvalid === "password"}
-      />
-      <div className="actions">
-        <SubmitButton pendingLabel="Sending…" forFields={{ intent: "change-email" }}>
-          Send confirmation link
-        </SubmitButton>
-      </div>
+      <PasswordField meta={fields.password} label="Current password" autoFocus={firstInvalid === "password"} />
     </IntentForm>
   );
 }
@@ -104,16 +117,8 @@ export function DeleteAccountForm({ reply, submissionKey }: { reply: Reply; subm
   const { form, fields, firstInvalid } = useSchemaForm(DeleteAccountSchema, { lastResult: replyFor(reply, "delete-account") });
   const confirm = fields.confirm;
   return (
-    <IntentForm intent="delete-account" submissionKey={submissionKey} formProps={getFormProps(form)}>
-      <FormError form={form} />
-      <Field
-        meta={fields.password}
-        label="Current password"
-        type="password"
-        autoComplete="current-password"
-        maxLength={128}
-        autoFocus={firstInvalid === "password"}
-      />
+    <IntentForm intent="delete-account" submissionKey={submissionKey} form={form} submit="Delete my account" pending="Deleting…" danger>
+      <PasswordField meta={fields.password} label="Current password" autoFocus={firstInvalid === "password"} />
       <div className="field">
         <label>
           <input
@@ -132,11 +137,17 @@ export function DeleteAccountForm({ reply, submissionKey }: { reply: Reply; subm
           {confirm.errors?.length ? confirm.errors[0] : null}
         </div>
       </div>
-      <div className="actions">
-        <SubmitButton pendingLabel="Deleting…" className="danger" forFields={{ intent: "delete-account" }}>
-          Delete my account
-        </SubmitButton>
-      </div>
     </IntentForm>
+  );
+}
+
+/** What a used, expired, superseded or unknown link opens (a 410): why, and where to get a new one. */
+export function LinkGone({ rules, children }: { rules: string; children: ReactNode }) {
+  return (
+    <section className="narrow" aria-labelledby="link-gone-title">
+      <h1 id="link-gone-title">This link no longer works</h1>
+      <p>{rules}</p>
+      {children}
+    </section>
   );
 }

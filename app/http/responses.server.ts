@@ -1,4 +1,4 @@
-import { data } from "@remix-run/node";
+import { data, type HeadersFunction } from "@remix-run/node";
 import { isId } from "#app/shared/ids";
 
 /** Sent with every 503: how long a client should wait before retrying. */
@@ -19,3 +19,17 @@ export function requireIdParam(value: string | undefined, missing = "No such con
   if (!isId(value)) notFound(missing);
   return value;
 }
+
+/**
+ * The `headers` export of a page that must never be stored (it holds a
+ * token from an emailed link): Cache-Control: no-store, with the loader's
+ * and action's own headers (Retry-After) kept.
+ */
+export const noStoreHeaders: HeadersFunction = ({ loaderHeaders, actionHeaders }) => {
+  const headers = new Headers(NO_STORE);
+  for (const source of [loaderHeaders, actionHeaders]) source.forEach((value, name) => headers.set(name, value));
+  return headers;
+};
+
+/** For a loader's or action's `data(…, { headers: NO_STORE })` on such a page. */
+export const NO_STORE = { "Cache-Control": "no-store" };

@@ -1,15 +1,17 @@
 import { parseWithZod } from "@conform-to/zod/v4";
-import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { ConfirmEmailSchema } from "#app/auth/auth-schema";
 import { getUser } from "#app/auth/session.server";
 import { confirmEmailChange, pendingEmailChange } from "#app/accounts/account-changes.server";
+import { LinkGone } from "#app/accounts/account-forms";
 import { clientWriteAction, revalidateUnlessLost, useWriteResult } from "#app/client/network";
 import { GeneralErrorBoundary } from "#app/components/error-page";
 import { FormProblem } from "#app/components/form-problem";
 import { SubmissionKey } from "#app/components/submission-key";
 import { SubmitButton } from "#app/components/submit-button";
 import { readForm } from "#app/http/form.server";
+import { NO_STORE, noStoreHeaders } from "#app/http/responses.server";
 import { redirectWithFlash } from "#app/http/flash.server";
 import { wakeJobRunners } from "#app/jobs/runner.server";
 import { newSubmissionKey, submissionKeyOf } from "#app/submissions/submission-keys.server";
@@ -18,11 +20,11 @@ import { newSubmissionKey, submissionKeyOf } from "#app/submissions/submission-k
 // shows what will change and one button: a GET changes nothing, so a mail
 // scanner that follows links does not confirm for the reader
 // (docs/decisions/0038). No sign-in needed: the link is the proof.
-// The site-wide Referrer-Policy (strict-origin-when-cross-origin) already
-// gives another site the origin alone, never the token in the URL. Not
-// no-referrer: under it Chromium sends the page's own form with "Origin:
-// null", which the cross-origin check (server/policy.js) refuses.
-const PRIVATE = { "Cache-Control": "no-store" };
+// Never stored (noStoreHeaders). The site-wide Referrer-Policy
+// (strict-origin-when-cross-origin) already gives another site the origin
+// alone, never the token in the URL. Not no-referrer: under it Chromium sends
+// the page's own form with "Origin: null", which the cross-origin check
+// (server/policy.js) refuses.
 const LINK_GONE = 410;
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -30,17 +32,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const newEmail = await pendingEmailChange(token);
   return data(
     { token: newEmail ? token : "", newEmail, submissionKey: newSubmissionKey() },
-    { status: newEmail ? 200 : LINK_GONE, headers: PRIVATE },
+    { status: newEmail ? 200 : LINK_GONE, headers: NO_STORE },
   );
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request);
   const submission = parseWithZod(form, { schema: ConfirmEmailSchema });
-  if (submission.status !== "success") return data({ problem: "linkGone" as const }, { status: LINK_GONE, headers: PRIVATE });
+  if (submission.status !== "success") return data({ problem: "linkGone" as const }, { status: LINK_GONE, headers: NO_STORE });
   const result = await confirmEmailChange({ token: submission.value.token, usedWith: submissionKeyOf(form) });
-  if (result.outcome === "invalid") return data({ problem: "linkGone" as const }, { status: LINK_GONE, headers: PRIVATE });
-  if (result.outcome === "taken") return data({ problem: "taken" as const }, { status: 409, headers: PRIVATE });
+  if (result.outcome === "invalid") return data({ problem: "linkGone" as const }, { status: LINK_GONE, headers: NO_STORE });
+  if (result.outcome === "taken") return data({ problem: "taken" as const }, { status: 409, headers: NO_STORE });
   wakeJobRunners(); // the notice to the old address goes now
   const signedIn = (await getUser(request)) !== null;
   return redirectWithFlash(request, signedIn ? "/account" : "/login", `Your account now uses ${result.email}. Log in with it from now on.`);
@@ -48,11 +50,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export const clientAction = clientWriteAction;
 export const shouldRevalidate = revalidateUnlessLost;
-export const headers: HeadersFunction = ({ loaderHeaders, actionHeaders }) => {
-  const headers = new Headers(PRIVATE);
-  for (const source of [loaderHeaders, actionHeaders]) source.forEach((value, name) => headers.set(name, value));
-  return headers;
-};
+export const headers = noStoreHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Confirm your new address · Cardfile" }];
 
@@ -72,13 +70,11 @@ export default function ConfirmEmailPage() {
   }
   if (!newEmail || result?.problem === "linkGone") {
     return (
-      <section className="narrow" aria-labelledby="confirm-title">
-        <h1 id="confirm-title">This link no longer works</h1>
+      <LinkGone rules="A confirmation link works once, for 24 hours, and only the newest one does.">
         <p>
-          A confirmation link works once, for 24 hours, and only the newest one does. Ask for a new one on your{" "}
-          <Link to="/account">account page</Link>.
+          Ask for a new one on your <Link to="/account">account page</Link>.
         </p>
-      </section>
+      </LinkGone>
     );
   }
   return (
