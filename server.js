@@ -10,7 +10,10 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createApp } from "./server/app.js";
 
-const SHUTDOWN_GRACE_MS = 10_000;
+/** After the grace period, how long requests in flight may take before their connections are closed. */
+const DRAIN_MS = 10_000;
+/** /readyz: the database must answer within this. */
+const READY_TIMEOUT_MS = 1_000;
 
 /** @typedef {typeof import("./app/entry.server")} AppEntry what app/entry.server.tsx exports; the build carries it as build.entry.module */
 
@@ -20,8 +23,10 @@ async function main() {
   const build = await import(pathToFileURL(path.join(buildDir, "server/index.js")).href);
   const entry = /** @type {AppEntry} */ (/** @type {unknown} */ (build.entry.module));
   // The app's configuration, parsed once (with zod) inside the build.
-  const { PORT, HOST, TRUST_PROXY } = entry.config;
-  const app = createApp({ build, trustProxy: TRUST_PROXY, buildDir });
+  const { PORT, HOST, TRUST_PROXY, SHUTDOWN_GRACE_MS } = entry.config;
+  let stopping = false;
+  const health = { ready: async () => !stopping && (await entry.databaseAnswers(READY_TIMEOUT_MS)) && !stopping };
+  const app = createApp({ build, trustProxy: TRUST_PROXY, buildDir, health });
   // The port actually bound: with PORT=0 the OS picks one, and this line is
   // how a caller (the tests' spawner) learns it.
   const listening = () => {
@@ -33,29 +38,32 @@ async function main() {
   // Background jobs (app/jobs): the hourly maintenance, and whatever features enqueue.
   const stopJobs = entry.startJobs();
 
-  // SIGTERM (and Ctrl-C): stop accepting, let requests in flight finish (up
-  // to 10 s), close the database, exit 0.
-  let stopping = false;
+  // SIGTERM (and Ctrl-C): /readyz answers 503 at once and the server goes
+  // on serving for SHUTDOWN_GRACE_MS, so a load balancer drains it; then it
+  // stops accepting, lets requests in flight finish (up to 10 s), closes the
+  // database and exits 0.
   const stop = (/** @type {string} */ signal) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: finishing requests in flight, then stopping`);
+    console.log(`${signal}: not ready; serving for ${SHUTDOWN_GRACE_MS} ms more, then finishing requests in flight and stopping`);
     // The running job, if any, finishes (bounded) while requests drain.
     const jobsStopped = stopJobs();
-    const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
-    // Keep-alive connections that finish their request become idle: close
-    // them as they do, instead of waiting out the keep-alive timeout.
-    const sweep = setInterval(() => server.closeIdleConnections(), 100);
-    server.close(async () => {
-      clearTimeout(force);
-      clearInterval(sweep);
-      try {
-        await jobsStopped;
-        await entry.closeDatabase();
-      } finally {
-        process.exit(0);
-      }
-    });
+    setTimeout(() => {
+      const force = setTimeout(() => server.closeAllConnections(), DRAIN_MS).unref();
+      // Keep-alive connections that finish their request become idle: close
+      // them as they do, instead of waiting out the keep-alive timeout.
+      const sweep = setInterval(() => server.closeIdleConnections(), 100);
+      server.close(async () => {
+        clearTimeout(force);
+        clearInterval(sweep);
+        try {
+          await jobsStopped;
+          await entry.closeDatabase();
+        } finally {
+          process.exit(0);
+        }
+      });
+    }, SHUTDOWN_GRACE_MS);
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));

@@ -27,6 +27,9 @@ const ConfigSchema = z
       }),
     // log2 of scrypt's N. OWASP's minimum is 17; tests lower it to stay fast.
     SCRYPT_LOG_N: z.coerce.number().int().min(10).max(22).default(17),
+    // After SIGTERM, how long the server goes on serving (with /readyz at 503)
+    // so that a load balancer notices and drains it before it stops accepting.
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(5_000),
     // Where mail goes (docs/decisions/0038-accounts-and-mail.md): smtp:// or
     // smtps://, with the user and password in the URL; unset, messages are
     // written to the log instead.
@@ -59,6 +62,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     HOST: env.HOST || undefined,
     TRUST_PROXY: env.TRUST_PROXY || undefined,
     SCRYPT_LOG_N: env.SCRYPT_LOG_N || undefined,
+    SHUTDOWN_GRACE_MS: env.SHUTDOWN_GRACE_MS || undefined,
     SMTP_URL: env.SMTP_URL || undefined,
     MAIL_FROM: env.MAIL_FROM || undefined,
     PUBLIC_URL: env.PUBLIC_URL || undefined,

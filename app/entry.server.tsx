@@ -10,6 +10,7 @@ import { ABORT_DELAY, bodyEndLastStream, etagOf, matches, renderDocument } from 
 import { RETRY_AFTER_SECONDS } from "#app/http/responses.server";
 import "#app/http/load-context";
 import { db } from "#app/db.server";
+import { sql } from "kysely";
 
 // server.js reads these from the build: the parsed configuration, and a way
 // to close the database pool when it shuts down.
@@ -18,6 +19,19 @@ export { describeMailSetup } from "#app/mail/transport.server";
 export { startJobs } from "#app/jobs/start.server";
 export async function closeDatabase(): Promise<void> {
   await db.destroy();
+}
+
+/** Whether the database answers a trivial query within `timeoutMs` (GET /readyz). */
+export async function databaseAnswers(timeoutMs: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  try {
+    return await Promise.race([sql`select 1`.execute(db).then(() => true as const), late]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export const handleError: HandleErrorFunction = (error, { request, context }) => {

@@ -40,9 +40,10 @@ export function listFiles(dir, skip) {
 }
 
 /**
- * @param {{ build: import("@remix-run/node").ServerBuild, trustProxy: boolean | string | number, buildDir: string }} options
+ * @typedef {{ ready: () => Promise<boolean> }} Health what /readyz asks: the database answers and the process is not shutting down
+ * @param {{ build: import("@remix-run/node").ServerBuild, trustProxy: boolean | string | number, buildDir: string, health?: Health }} options
  */
-export function createApp({ build, trustProxy, buildDir }) {
+export function createApp({ build, trustProxy, buildDir, health = { ready: async () => true } }) {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", trustProxy);
@@ -71,6 +72,26 @@ export function createApp({ build, trustProxy, buildDir }) {
       }
     );
     next();
+  });
+
+  // Probes, before the request policy: a load balancer's check may be
+  // HTTP/1.0 without a Host header, which the policy would refuse. No
+  // database call for /healthz (the process serves); /readyz says whether
+  // this instance should get traffic. Neither is rate limited or cached.
+  app.get("/healthz", (req, res) => {
+    res.set("Cache-Control", "no-store").type("text").send("ok\n");
+  });
+  app.get("/readyz", async (req, res, next) => {
+    try {
+      const ready = await health.ready();
+      res
+        .status(ready ? 200 : 503)
+        .set("Cache-Control", "no-store")
+        .type("text")
+        .send(ready ? "ready\n" : "not ready\n");
+    } catch (error) {
+      next(error);
+    }
   });
 
   // Refused before anything reads the body or runs an action, in this order:

@@ -99,6 +99,7 @@ describe("database outage (PostgreSQL)", async () => {
         redirect: "manual",
       });
       expect(write.status).toBe(503);
+      expect((await fetch(`${server.baseURL}/readyz`)).status).toBe(503);
 
       // A server that accepts connections but never answers: the connection timeout decides.
       await outage.hang();
@@ -110,6 +111,17 @@ describe("database outage (PostgreSQL)", async () => {
         expect(elapsed).toBeLessThan(2_000);
         console.log(`database hanging: /contacts answered ${res.status} in ${elapsed.toFixed(0)} ms`);
       }
+      // Readiness says so within its 1 s budget (a load balancer takes the instance out); liveness does not care.
+      {
+        const started = performance.now();
+        const ready = await fetch(`${server.baseURL}/readyz`);
+        const elapsed = performance.now() - started;
+        expect(ready.status).toBe(503);
+        expect(elapsed).toBeGreaterThanOrEqual(900);
+        expect(elapsed).toBeLessThan(2_000);
+        expect((await fetch(`${server.baseURL}/healthz`)).status).toBe(200);
+        console.log(`database hanging: /readyz answered 503 in ${elapsed.toFixed(0)} ms`);
+      }
       await outage.down();
 
       await outage.up();
@@ -119,6 +131,7 @@ describe("database outage (PostgreSQL)", async () => {
         if (status !== 200) await new Promise((r) => setTimeout(r, 200));
       }
       expect(status).toBe(200);
+      expect((await fetch(`${server.baseURL}/readyz`)).status).toBe(200);
       expect(server.process.exitCode).toBeNull(); // no restart was needed
       const check = new pg.Client({ connectionString: POSTGRES_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`) });
       await check.connect();

@@ -76,9 +76,15 @@ export async function describedAs(list: Locator): Promise<Record<string, string>
   return Object.fromEntries(terms.map((term, i) => [term.trim(), values[i]!.trim()]));
 }
 
-/** What the import's page says of the file: File, Format, Encoding. */
-export function importFacts(page: Page): Promise<Record<string, string>> {
-  return describedAs(page.locator("main dl.details").first());
+/**
+ * What the import's page says of the file: File, Format, Encoding. Waits for
+ * them: on a busy machine the page after the upload's redirect may not be
+ * drawn yet when the URL already is its own (CI once read an empty list).
+ */
+export async function importFacts(page: Page): Promise<Record<string, string>> {
+  const list = page.locator("main dl.details").first();
+  await list.locator("dt", { hasText: "Format" }).waitFor();
+  return describedAs(list);
 }
 
 /** The mapping <select> of the file's column `column` (its label is the column's name). */
