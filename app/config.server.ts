@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 
 // Configuration is read once, at start-up. A wrong value stops the process with
@@ -27,6 +28,8 @@ const ConfigSchema = z
       }),
     // log2 of scrypt's N. OWASP's minimum is 17; tests lower it to stay fast.
     SCRYPT_LOG_N: z.coerce.number().int().min(10).max(22).default(17),
+    // Worker processes of `npm start`/`npm run serve` (server.js): 1 is this process alone.
+    WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(availableParallelism()),
     // After SIGTERM, how long the server goes on serving (with /readyz at 503)
     // so that a load balancer notices and drains it before it stops accepting.
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(5_000),
@@ -63,6 +66,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     TRUST_PROXY: env.TRUST_PROXY || undefined,
     SCRYPT_LOG_N: env.SCRYPT_LOG_N || undefined,
     SHUTDOWN_GRACE_MS: env.SHUTDOWN_GRACE_MS || undefined,
+    WEB_CONCURRENCY: env.WEB_CONCURRENCY || undefined,
     SMTP_URL: env.SMTP_URL || undefined,
     MAIL_FROM: env.MAIL_FROM || undefined,
     PUBLIC_URL: env.PUBLIC_URL || undefined,

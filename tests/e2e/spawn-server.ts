@@ -39,7 +39,7 @@ export interface ServerOptions {
   script?: string;
   /**
    * Variables over production's defaults (NODE_ENV=production,
-   * HOST=127.0.0.1, PORT=0, SHUTDOWN_GRACE_MS=0); nothing else of this process's environment
+   * HOST=127.0.0.1, PORT=0, SHUTDOWN_GRACE_MS=0, WEB_CONCURRENCY=1); nothing else of this process's environment
    * reaches the server (not vitest's NODE_ENV=test nor its low SCRYPT_LOG_N),
    * only PATH, HOME and TZ. An undefined value unsets a default.
    */
@@ -90,6 +90,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     PORT: "0",
     // No load balancer to drain for: stop at once (tests/e2e/health.test.ts gives it one).
     SHUTDOWN_GRACE_MS: "0",
+    // One process, whose pid is the server's (kill -9 tests, memory limits); cluster.test.ts runs several.
+    WEB_CONCURRENCY: "1",
     ...options.env,
   };
   for (const [key, value] of Object.entries(vars)) if (value !== undefined) env[key] = value;
