@@ -1,4 +1,4 @@
-import type { Transaction } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import { db } from "#app/db.server";
 import type { Database } from "#db/schema";
 import { isUniqueViolation } from "#db/errors";
@@ -50,18 +50,17 @@ export async function verifyLogin(email: string, password: string): Promise<User
 
 /** Whether an account uses this email (in any case). */
 export async function userExists(email: string): Promise<boolean> {
-  const row = await db.selectFrom("users").select("id").where("email_key", "=", emailKey(email)).executeTakeFirst();
-  return row !== undefined;
+  return (await findUserByEmail(email)) !== null;
 }
 
 /** The account that uses this email (in any case), or null. */
-export async function findUserByEmail(email: string, executor: Transaction<Database> | typeof db = db): Promise<User | null> {
+export async function findUserByEmail(email: string, executor: Kysely<Database> = db): Promise<User | null> {
   const row = await executor.selectFrom("users").select(["id", "email"]).where("email_key", "=", emailKey(email)).executeTakeFirst();
   return row ?? null;
 }
 
 /** The account with this id, or null. */
-export async function findUserById(id: string, executor: Transaction<Database> | typeof db = db): Promise<User | null> {
+export async function findUserById(id: string, executor: Kysely<Database> = db): Promise<User | null> {
   const row = await executor.selectFrom("users").select(["id", "email"]).where("id", "=", id).executeTakeFirst();
   return row ?? null;
 }
