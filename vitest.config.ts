@@ -4,20 +4,21 @@ import { defineConfig } from "vitest/config";
 //   unit      pure functions and schemas, no database
 //   sqlite    *.db.test.ts against a fresh SQLite file
 //   postgres  the same *.db.test.ts bodies against a fresh Postgres database
+//   pgbouncer the postgres suite again, through PgBouncer in transaction mode
 //   e2e       tests/e2e in Chromium against the production build
 // and one that only CI runs, in a step of its own (node tests/run.js --bench-smoke):
 //   bench-smoke  `npm run bench -- --smoke`, about 100 s
 // tests/run.js runs e2e in a vitest process of its own, with more forks
 // (VITEST_MAX_FORKS; vitest has one fork pool for all projects). See
 // docs/decisions/0027-test-infrastructure.md.
-const dbSuite = (name: "sqlite" | "postgres") => ({
+const dbSuite = (name: "sqlite" | "postgres" | "pgbouncer") => ({
   extends: true as const,
   test: {
     name,
     include: ["app/**/*.db.test.{ts,tsx}", "db/**/*.db.test.ts", "scripts/**/*.db.test.ts", "tests/**/*.db.test.ts"],
     globalSetup: ["tests/setup/database.global.ts"],
     setupFiles: ["tests/setup/database.setup.ts"],
-    env: { TEST_DIALECT: name },
+    env: name === "pgbouncer" ? { TEST_DIALECT: "postgres", TEST_POOLER: "pgbouncer" } : { TEST_DIALECT: name },
   },
 });
 
@@ -36,6 +37,7 @@ export default defineConfig({
       },
       dbSuite("sqlite"),
       dbSuite("postgres"),
+      dbSuite("pgbouncer"),
       {
         extends: true,
         test: {

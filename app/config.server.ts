@@ -12,6 +12,14 @@ const ConfigSchema = z
       .refine((url) => /^(file:.+|postgres(ql)?:\/\/.+)$/.test(url), {
         message: "must be file:PATH (SQLite) or postgres://… (PostgreSQL)",
       }),
+    // Where `npm run db:migrate` connects: the direct URL when DATABASE_URL goes
+    // through a pooler in transaction mode (PgBouncer); default DATABASE_URL.
+    DATABASE_MIGRATION_URL: z
+      .string()
+      .refine((url) => /^(file:.+|postgres(ql)?:\/\/.+)$/.test(url), {
+        message: "must be file:PATH (SQLite) or postgres://… (PostgreSQL)",
+      })
+      .optional(),
     /** 0: any free port (the OS picks one; server.js prints the one it got). */
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     /** Interface to listen on; all of them when unset. */
@@ -33,6 +41,13 @@ const ConfigSchema = z
     // After SIGTERM, how long the server goes on serving (with /readyz at 503)
     // so that a load balancer notices and drains it before it stops accepting.
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(5_000),
+    // How long a claimed background job is its worker's without a heartbeat:
+    // after a worker dies, another takes its job over this much later.
+    JOB_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(300_000),
+    // The request log's threshold (pino's levels); "silent" logs nothing.
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    // GET /metrics answers only with "Authorization: Bearer METRICS_TOKEN"; unset, /metrics is a 404.
+    METRICS_TOKEN: z.string().min(16, { message: "must be at least 16 characters" }).optional(),
     // Where mail goes (docs/decisions/0038-accounts-and-mail.md): smtp:// or
     // smtps://, with the user and password in the URL; unset, messages are
     // written to the log instead.
@@ -57,16 +72,25 @@ const ConfigSchema = z
 
 export type Config = z.infer<typeof ConfigSchema>;
 
+/** Where migrations run: DATABASE_MIGRATION_URL, else DATABASE_URL. */
+export function migrationUrl(c: Config): string {
+  return c.DATABASE_MIGRATION_URL ?? c.DATABASE_URL;
+}
+
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const result = ConfigSchema.safeParse({
     NODE_ENV: env.NODE_ENV || undefined,
     DATABASE_URL: env.DATABASE_URL || undefined,
+    DATABASE_MIGRATION_URL: env.DATABASE_MIGRATION_URL || undefined,
     PORT: env.PORT || undefined,
     HOST: env.HOST || undefined,
     TRUST_PROXY: env.TRUST_PROXY || undefined,
     SCRYPT_LOG_N: env.SCRYPT_LOG_N || undefined,
     SHUTDOWN_GRACE_MS: env.SHUTDOWN_GRACE_MS || undefined,
     WEB_CONCURRENCY: env.WEB_CONCURRENCY || undefined,
+    JOB_LEASE_MS: env.JOB_LEASE_MS || undefined,
+    LOG_LEVEL: env.LOG_LEVEL || undefined,
+    METRICS_TOKEN: env.METRICS_TOKEN || undefined,
     SMTP_URL: env.SMTP_URL || undefined,
     MAIL_FROM: env.MAIL_FROM || undefined,
     PUBLIC_URL: env.PUBLIC_URL || undefined,

@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { Outage } from "#tests/pg-outage";
 import { createDatabase, DatabaseUnavailableError, dialectOf } from "./database.server";
@@ -50,4 +51,26 @@ if (dialect === "postgres")
         await outage.down();
       }
     });
+  });
+
+if (dialect === "postgres")
+  describe("Postgres settings that hold through a pooler in transaction mode", () => {
+    // The pool sends no startup parameter (PgBouncer refuses them); the
+    // database's own setting, from a migration, gives every server connection
+    // the 5 s limit (docs/decisions/0041-pgbouncer.md).
+    it("every connection has the database's 5 s statement_timeout", async () => {
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, () => sql<{ statement_timeout: string }>`show statement_timeout`.execute(db)),
+      );
+      expect(answers.map(({ rows }) => rows[0]?.statement_timeout)).toEqual(Array(12).fill("5s"));
+    });
+
+    it.runIf(process.env.TEST_POOLER === "pgbouncer")(
+      "goes through PgBouncer, which refuses a startup parameter such as the pool once sent",
+      async () => {
+        const client = new pg.Client({ connectionString: url, statement_timeout: 5_000 });
+        await expect(client.connect()).rejects.toThrow(/unsupported startup parameter/i);
+        await client.end().catch(() => {});
+      },
+    );
   });

@@ -168,7 +168,10 @@ export function createDatabase(url: string, { onUnavailable = (error) => error }
       types: pgTypes,
       // Fail fast when the server is down, so pages answer 503 within 2 s.
       connectionTimeoutMillis: 1_000,
-      statement_timeout: 5_000,
+      // No startup parameters (no statement_timeout here): PgBouncer in
+      // transaction mode refuses them. The database itself stops a statement
+      // after 5 s (migration 2026-12-05T0000_statement_timeout); this client-side
+      // limit is the backstop for a server that does not answer at all.
       query_timeout: 6_000,
       idleTimeoutMillis: 30_000,
     });

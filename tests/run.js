@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // `npm test`: every suite, ending with one summary line:
 //   tests: N passed, N failed[, N skipped]
-// Suites that need PostgreSQL or Chromium are skipped with a warning when
+// Suites that need PostgreSQL, PgBouncer or Chromium are skipped with a warning when
 // those are missing, except under CI=true, where a missing one fails the run.
 // Extra arguments go to vitest (e.g. `npm test -- app/contacts`); `--project
 // NAME` picks suites (`npm test -- --project e2e`).
 //
-// Two vitest processes, one after the other: unit, sqlite and postgres with
+// Two vitest processes, one after the other: unit, sqlite, postgres and
+// pgbouncer (the postgres suite's tests through PgBouncer) with
 // vitest's default forks (one file at a time on a 2-core machine), then e2e
 // with E2E_FORKS forks (default 2) side by side. Vitest has one fork pool for
 // all the projects of a process, so the e2e suite's forks are set for its own
@@ -25,6 +26,7 @@ import pg from "pg";
 const ci = ["true", "1"].includes(String(process.env.CI).toLowerCase());
 const postgresUrl = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const pgbouncerPath = process.env.PGBOUNCER_PATH ?? "/usr/sbin/pgbouncer";
 const e2eForks = process.env.E2E_FORKS ?? "2";
 const summaryFile = "test-results/summary.txt";
 const countsDir = "test-results/counts";
@@ -51,24 +53,37 @@ async function suite(args) {
   const projects = ["unit", "sqlite"].filter(wanted);
   const missing = [];
 
-  if (wanted("postgres")) {
+  // Postgres serves two suites: the postgres suite, and the same tests through PgBouncer.
+  let postgresProblem;
+  if (wanted("postgres") || wanted("pgbouncer")) {
     try {
       const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 3000 });
       await client.connect();
       await client.end();
-      projects.push("postgres");
     } catch (error) {
-      missing.push(`PostgreSQL at ${postgresUrl} is not reachable (${error.message}): the postgres suite needs it`);
+      postgresProblem = `PostgreSQL at ${postgresUrl} is not reachable (${error.message})`;
     }
+  }
+  if (wanted("postgres")) {
+    if (postgresProblem) missing.push(`${postgresProblem}: the postgres suite needs it`);
+    else projects.push("postgres");
+  }
+  if (wanted("pgbouncer")) {
+    if (postgresProblem) missing.push(`${postgresProblem}: the pgbouncer suite needs it`);
+    else if (spawnSync(pgbouncerPath, ["--version"]).status === 0) projects.push("pgbouncer");
+    else
+      missing.push(
+        `PgBouncer is not at ${pgbouncerPath} (apt-get install -y pgbouncer, or set PGBOUNCER_PATH): the pgbouncer suite needs it`,
+      );
   }
   if (wanted("e2e")) {
     if (existsSync(chromiumPath)) projects.push("e2e");
     else missing.push(`Chromium is not at ${chromiumPath} (apt-get install -y chromium, or set CHROMIUM_PATH): the e2e suite needs it`);
   }
-  const unknown = requested.filter((name) => !["unit", "sqlite", "postgres", "e2e"].includes(name));
+  const unknown = requested.filter((name) => !["unit", "sqlite", "postgres", "pgbouncer", "e2e"].includes(name));
   if (unknown.length) {
     console.error(
-      `ERROR: no suite named ${unknown.join(", ")} (suites: unit, sqlite, postgres, e2e; node tests/run.js --bench-smoke for the bench smoke)`,
+      `ERROR: no suite named ${unknown.join(", ")} (suites: unit, sqlite, postgres, pgbouncer, e2e; node tests/run.js --bench-smoke for the bench smoke)`,
     );
     finish("suite", [], [], 1);
   }

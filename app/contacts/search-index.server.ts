@@ -53,6 +53,6 @@ export async function bulkLoad<T>(fn: () => Promise<T>, database: Kysely<Databas
   // Postgres keeps its GIN index live: thanks to its pending list, loading
   // 1,000,000 contacts took 110 s with it, against 75 s without it plus 32 s
   // to build it at the end (0019); no gain, and that one statement would
-  // outlast the pool's 5 s statement_timeout.
+  // outlast the database's 5 s statement_timeout.
   return fn();
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { config } from "#app/config.server";
 import { db } from "#app/db.server";
 import type { Database } from "#db/schema";
 import { JOB_HANDLERS, REPEATING_JOBS, type RepeatingJob } from "./handlers.server";
@@ -35,7 +36,7 @@ export function startJobs(): () => Promise<void> {
       retry.unref();
     });
   void ensure();
-  const runner = startJobRunner({ handlers: JOB_HANDLERS });
+  const runner = startJobRunner({ handlers: JOB_HANDLERS, leaseMs: config.JOB_LEASE_MS });
   return async () => {
     clearTimeout(retry);
     await runner.stop();
