@@ -10,6 +10,7 @@ import cluster from "node:cluster";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createApp } from "./server/app.js";
+import { createLogger } from "./server/log.js";
 
 /** After the grace period, how long requests in flight may take before their connections are closed. */
 const DRAIN_MS = 10_000;
@@ -83,10 +84,11 @@ function supervise(count) {
  */
 function serve(build, buildDir) {
   const entry = entryOf(build);
-  const { PORT, HOST, TRUST_PROXY, SHUTDOWN_GRACE_MS } = entry.config;
+  const { PORT, HOST, TRUST_PROXY, SHUTDOWN_GRACE_MS, LOG_LEVEL } = entry.config;
+  const log = createLogger({ level: LOG_LEVEL });
   let stopping = false;
   const health = { ready: async () => !stopping && (await entry.databaseAnswers(READY_TIMEOUT_MS)) && !stopping };
-  const app = createApp({ build, trustProxy: TRUST_PROXY, buildDir, health });
+  const app = createApp({ build, trustProxy: TRUST_PROXY, buildDir, health, log });
   // The port actually bound: with PORT=0 the OS picks one, and this line is
   // how a caller (the tests' spawner) learns it.
   const listening = () => {
@@ -121,6 +123,8 @@ function serve(build, buildDir) {
           await jobsStopped;
           await entry.closeDatabase();
         } finally {
+          // The log is written asynchronously: what is buffered goes out first.
+          await new Promise((resolve) => log.flush(() => resolve(undefined)));
           process.exit(0);
         }
       });

@@ -46,8 +46,6 @@ const ConfigSchema = z
     JOB_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(300_000),
     // The request log's threshold (pino's levels); "silent" logs nothing.
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-    // GET /metrics answers only with "Authorization: Bearer METRICS_TOKEN"; unset, /metrics is a 404.
-    METRICS_TOKEN: z.string().min(16, { message: "must be at least 16 characters" }).optional(),
     // Where mail goes (docs/decisions/0038-accounts-and-mail.md): smtp:// or
     // smtps://, with the user and password in the URL; unset, messages are
     // written to the log instead.
@@ -90,7 +88,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     WEB_CONCURRENCY: env.WEB_CONCURRENCY || undefined,
     JOB_LEASE_MS: env.JOB_LEASE_MS || undefined,
     LOG_LEVEL: env.LOG_LEVEL || undefined,
-    METRICS_TOKEN: env.METRICS_TOKEN || undefined,
     SMTP_URL: env.SMTP_URL || undefined,
     MAIL_FROM: env.MAIL_FROM || undefined,
     PUBLIC_URL: env.PUBLIC_URL || undefined,

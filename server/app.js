@@ -18,6 +18,7 @@ import {
   requestLineProblem,
   securityHeaders,
 } from "./policy.js";
+import { createLogger, routeMatcher } from "./log.js";
 import { remixHandler } from "./remix-adapter.js";
 
 /**
@@ -41,12 +42,13 @@ export function listFiles(dir, skip) {
 
 /**
  * @typedef {{ ready: () => Promise<boolean> }} Health what /readyz asks: the database answers and the process is not shutting down
- * @param {{ build: import("@remix-run/node").ServerBuild, trustProxy: boolean | string | number, buildDir: string, health?: Health }} options
+ * @param {{ build: import("@remix-run/node").ServerBuild, trustProxy: boolean | string | number, buildDir: string, health?: Health, log?: import("pino").Logger }} options
  */
-export function createApp({ build, trustProxy, buildDir, health = { ready: async () => true } }) {
+export function createApp({ build, trustProxy, buildDir, health = { ready: async () => true }, log = createLogger({ level: "silent" }) }) {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", trustProxy);
+  const routeOf = routeMatcher(build.routes);
 
   // Every response, static files included, gets an id and the security headers.
   app.use((req, res, next) => {
@@ -54,6 +56,7 @@ export function createApp({ build, trustProxy, buildDir, health = { ready: async
     res.locals.requestId = random.toString("hex", 0, 6);
     res.locals.cspNonce = random.toString("base64", 6);
     res.setHeader("X-Request-Id", res.locals.requestId);
+    logRequest(req, res);
     // Whether the request came over HTTPS, decided once: Express's
     // req.protocol believes X-Forwarded-Proto only under TRUST_PROXY (`trust
     // proxy`). HSTS, the origin check and the URL Remix sees (whose protocol
@@ -169,9 +172,8 @@ export function createApp({ build, trustProxy, buildDir, health = { ready: async
     /** @type {import("express").ErrorRequestHandler} */ (error, req, res, next) => {
       const status = Number(error?.status ?? error?.statusCode);
       const clientError = status >= 400 && status < 500;
-      if (!clientError) {
-        console.error(`[request ${res.locals.requestId}] ${req.method} ${req.path} failed: ${error?.stack ?? error}`);
-      }
+      if (!clientError)
+        log.error({ requestId: res.locals.requestId, method: req.method, route: routeOf(req.path), err: error }, "request failed");
       if (res.headersSent) return next(error);
       const code = clientError ? status : 500;
       const message = clientError ? "That request could not be understood." : `Something went wrong. Reference: ${res.locals.requestId}`;
@@ -182,4 +184,30 @@ export function createApp({ build, trustProxy, buildDir, health = { ready: async
     },
   );
   return app;
+
+  /**
+   * One line when the response is over (sent, or cut off by the client):
+   * the route's pattern, never the path or query. Probes only at debug.
+   * @param {import("express").Request} req
+   * @param {import("express").Response} res
+   */
+  function logRequest(req, res) {
+    const start = performance.now();
+    res.once("close", () => {
+      const path = req.path;
+      const probe = path === "/healthz" || path === "/readyz";
+      const route = probe ? path : path.startsWith("/assets/") ? "/assets/*" : publicFiles.has(path) ? "(public file)" : routeOf(path);
+      const status = res.statusCode;
+      const level = status >= 500 ? "error" : probe ? "debug" : "info";
+      if (!log.isLevelEnabled(level)) return;
+      log[level]({
+        requestId: res.locals.requestId,
+        method: req.method,
+        route,
+        status,
+        durationMs: Math.round((performance.now() - start) * 10) / 10,
+        ...(res.writableFinished ? {} : { aborted: true }),
+      });
+    });
+  }
 }
